@@ -1,0 +1,5 @@
+"""The built-in ``duckdb`` connector."""
+
+from .connector import DuckDBConnector
+
+__all__ = ["DuckDBConnector"]

@@ -1,0 +1,90 @@
+"""The DuckDB connector: one database file, one DuckDB connection, one cursor per worker thread.
+
+DuckDB runs each query on its own thread pool; the gateway's workers (``pool_size``) only keep
+the event loop free. ``statement_timeout`` interrupts a query through its cursor.
+
+A DuckDB file opened for writing is locked to one process: a source served by several gateway
+processes (``server.workers > 1``) must be ``read_only: true``, which any number may share.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import duckdb
+
+from federation.catalog import SourceCatalog
+from federation.connector import Capabilities, Connector
+from federation.errors import SourceUnavailable
+
+from .._embedded import WorkerPool, adapt_params, database_path, require_file, select_tables
+from .introspect import DEFAULT_SCHEMA, read_tables
+
+Cursor = duckdb.DuckDBPyConnection
+
+_STATISTICS = frozenset({"stddev", "stddev_pop", "stddev_samp", "var_pop", "var_samp", "variance"})
+
+
+class DuckDBConnector(Connector):
+    kind: ClassVar[str] = "duckdb"
+    dialect: ClassVar[str] = "duckdb"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        aggregates=Capabilities().aggregates | _STATISTICS, extra=frozenset({"mutations"})
+    )
+
+    _database: duckdb.DuckDBPyConnection | None = None
+    _pool: WorkerPool[Cursor] | None = None
+
+    async def open(self) -> None:
+        path = database_path(self.config, "duckdb")
+        require_file(self.config, path)
+        try:
+            self._database = await asyncio.to_thread(
+                duckdb.connect, path, read_only=self.config.read_only
+            )
+        except duckdb.Error as error:
+            raise SourceUnavailable(self.name, f"cannot open {path!r}: {error}") from None
+        self._cursor_lock = threading.Lock()
+        self._pool = WorkerPool(self.config, self._cursor, (duckdb.Error,))
+
+    def _cursor(self) -> Cursor:
+        """A worker thread's own cursor: DuckDB connections are not safe to share across threads."""
+        with self._cursor_lock:
+            return self._open_database().cursor()
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        database, self._database = self._database, None
+        if pool is not None:
+            await asyncio.to_thread(pool.shutdown, Cursor.close)
+        if database is not None:
+            await asyncio.to_thread(database.close)
+
+    async def introspect(self) -> SourceCatalog:
+        schemas = self.config.schemas
+        tables = await self._workers().run(lambda cursor: read_tables(cursor, schemas))
+        return SourceCatalog(self.name, select_tables(tables, self.config, DEFAULT_SCHEMA))
+
+    async def fetch_json(self, sql: str, params: Sequence[Any]) -> str | bytes | None:
+        bound = adapt_params(params, text_temporals=False)
+        self.statements_executed += 1
+        row = await self._workers().run(lambda cursor: cursor.execute(sql, bound).fetchone())
+        return None if row is None else row[0]
+
+    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        bound = adapt_params(params, text_temporals=False)
+        self.statements_executed += 1
+        return await self._workers().run(lambda cursor: cursor.execute(sql, bound).fetchall())
+
+    def _open_database(self) -> duckdb.DuckDBPyConnection:
+        if self._database is None:
+            raise RuntimeError(f"source {self.name!r} is not open; call open() first")
+        return self._database
+
+    def _workers(self) -> WorkerPool[Cursor]:
+        if self._pool is None:
+            raise RuntimeError(f"source {self.name!r} is not open; call open() first")
+        return self._pool

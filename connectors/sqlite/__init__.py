@@ -1,0 +1,5 @@
+"""The built-in ``sqlite`` connector."""
+
+from .connector import SQLiteConnector
+
+__all__ = ["SQLiteConnector"]

@@ -1,0 +1,112 @@
+"""The connector protocol, its capabilities and the entry-point registry.
+
+A connector is a small subclass of :class:`Connector`: a ``kind`` name, a sqlglot ``dialect``,
+its :class:`Capabilities` as data, and four coroutines (open, close, introspect, fetch). Built-in
+connectors register through the ``federation.connectors`` entry-point group exactly as third-party
+ones do.
+
+Pushdown is negotiated: the planner asks :meth:`Capabilities.accepts` before it gives a connector
+a piece of work, and does the remainder in the gateway when a connector declines.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any, ClassVar
+
+from federation.catalog import SourceCatalog
+from federation.config import SourceConfig
+from federation.errors import ConnectorError
+
+ENTRY_POINT_GROUP = "federation.connectors"
+
+CORE_OPERATORS = frozenset(
+    {"_eq", "_neq", "_gt", "_gte", "_lt", "_lte", "_in", "_nin", "_is_null"}
+    | {"_like", "_nlike", "_ilike", "_nilike"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a connector can take from the planner. Everything it lacks, the gateway does."""
+
+    filter_operators: frozenset[str] = CORE_OPERATORS
+    """Column operators of ``<t>_bool_exp`` the source evaluates."""
+    order_by: bool = True
+    limit_offset: bool = True
+    distinct_on: bool = True
+    aggregates: frozenset[str] = frozenset({"count", "sum", "avg", "min", "max"})
+    group_by: bool = True
+    nested_json: bool = True
+    """Whether one statement can return a whole nested selection as JSON text."""
+    joins: bool = True
+    """Whether relationships (and filters through them) can be pushed into the statement."""
+    extra: frozenset[str] = field(default_factory=frozenset)
+
+    def accepts(self, feature: str) -> bool:
+        return feature in self.filter_operators or feature in self.aggregates or (
+            feature in self.extra or bool(getattr(self, feature, False))
+        )
+
+
+class Connector(abc.ABC):
+    """Base class of every connector. Subclasses set ``kind``, ``dialect`` and ``capabilities``."""
+
+    kind: ClassVar[str]
+    """The name used as ``kind:`` in federation.yaml."""
+    dialect: ClassVar[str]
+    """The sqlglot dialect of the SQL the planner generates for this connector."""
+    capabilities: ClassVar[Capabilities] = Capabilities()
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self.name = config.name
+        self.statements_executed = 0
+        """Count of statements sent to the source; tests assert one per root field."""
+
+    async def open(self) -> None:
+        """Open pools or files. Called once in the application lifespan."""
+
+    async def close(self) -> None:
+        """Release what :meth:`open` took."""
+
+    @abc.abstractmethod
+    async def introspect(self) -> SourceCatalog:
+        """Read tables, columns, keys and foreign keys."""
+
+    @abc.abstractmethod
+    async def fetch_json(self, sql: str, params: Sequence[Any]) -> str | bytes | None:
+        """Run a statement that returns one row with one JSON text column; return that text."""
+
+    @abc.abstractmethod
+    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Run a statement and return its rows."""
+
+    async def ping(self) -> None:
+        """Raise if the source cannot answer; used by ``/readyz``."""
+        await self.fetch_rows("SELECT 1", ())
+
+
+def load_connector_class(kind: str) -> type[Connector]:
+    """Find the connector registered under ``kind`` in the entry-point group."""
+    found = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    if kind not in found:
+        known = ", ".join(sorted(found)) or "none"
+        raise ConnectorError(
+            f"no connector of kind {kind!r} is installed (installed: {known}); "
+            f"a plugin registers one in the entry-point group {ENTRY_POINT_GROUP!r}"
+        )
+    try:
+        loaded = found[kind].load()
+    except Exception as error:  # a broken plugin must not hide behind a traceback
+        raise ConnectorError(f"connector {kind!r} failed to load: {error}") from error
+    if not (isinstance(loaded, type) and issubclass(loaded, Connector)):
+        raise ConnectorError(f"entry point {kind!r} does not name a Connector subclass")
+    return loaded
+
+
+def installed_kinds() -> list[str]:
+    return sorted(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))

@@ -1,0 +1,107 @@
+"""Runs a compiled plan: one statement per root field, all concurrently, and assembles the
+response bytes straight from the JSON text each source built (never resolving field by field).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from federation.errors import SourceError
+from federation.execution.sources import Sources
+from federation.planner.build import IntrospectionField, PlanEntry
+from federation.planner.plan import Plan, RootField, TypenameField
+from federation.planner.sql.statement import CompiledStatement
+
+_EMPTY = {"many": b"[]", "groups": b"[]"}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRoot:
+    field: RootField
+    statement: CompiledStatement
+
+
+CompiledEntry = CompiledRoot | TypenameField | IntrospectionField
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPlan:
+    plan: Plan
+    entries: tuple[CompiledEntry, ...]
+    """Every root entry in response order."""
+
+
+def compile_plan(
+    plan: Plan,
+    entries: list[PlanEntry],
+    compile_root: Callable[[RootField], CompiledStatement],
+) -> CompiledPlan:
+    compiled: list[CompiledEntry] = [
+        CompiledRoot(e, compile_root(e)) if isinstance(e, RootField) else e for e in entries
+    ]
+    return CompiledPlan(plan, tuple(compiled))
+
+
+class Executor:
+    def __init__(self, sources: Sources) -> None:
+        self.sources = sources
+
+    async def run(
+        self,
+        compiled: CompiledPlan,
+        introspect: Callable[[], dict[str, Any]] | None = None,
+    ) -> bytes:
+        roots = [e for e in compiled.entries if isinstance(e, CompiledRoot)]
+        results = await asyncio.gather(*(self.fetch(root) for root in roots))
+        by_key: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        null_data = False
+        for root, (value, error) in zip(roots, results, strict=True):
+            by_key[root.field.key] = value
+            if error is not None:
+                errors.append(error)
+                null_data = null_data or not root.field.nullable
+        introspected = introspect() if introspect else {}
+        data = None if null_data else _ordered(compiled.entries, by_key, introspected)
+        body: dict[str, Any] = {"data": data}
+        if errors:
+            body = {"errors": errors, "data": data}
+        return orjson.dumps(body)
+
+    async def fetch(self, root: CompiledRoot) -> tuple[Any, dict[str, Any] | None]:
+        field = root.field
+        try:
+            connector = await self.sources.by_name[field.source].ensure_open()
+            text = await connector.fetch_json(root.statement.sql, root.statement.params)
+        except SourceError as error:
+            return None, _source_error(field, error)
+        if text is None:
+            return orjson.Fragment(_EMPTY.get(field.kind, b"null")), None
+        return orjson.Fragment(text), None
+
+
+def _ordered(
+    entries: tuple[CompiledEntry, ...], by_key: dict[str, Any], introspected: dict[str, Any]
+) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for entry in entries:
+        if isinstance(entry, CompiledRoot):
+            data[entry.field.key] = by_key[entry.field.key]
+        elif isinstance(entry, TypenameField):
+            data[entry.key] = entry.typename
+        else:
+            data[entry.key] = introspected.get(entry.key)
+    return data
+
+
+def _source_error(field: RootField, error: SourceError) -> dict[str, Any]:
+    return {
+        "message": str(error),
+        "path": [field.key],
+        "extensions": {"code": error.code, "source": error.source},
+    }

@@ -1,0 +1,115 @@
+"""The open sources: a connector per configured source, its catalog, and its health.
+
+A source that cannot be reached at start does not stop the gateway. Its catalog comes from the
+snapshot of its last successful introspection (``.federation/catalogs/<name>.json`` beside the
+config) when there is one, so its fields stay in the schema and answer with an error naming the
+source; each later request retries the connection, at most every ``RETRY_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from federation.catalog import SourceCatalog
+from federation.catalog_snapshot import load_snapshot, save_snapshot
+from federation.config import Config, SourceConfig
+from federation.connector import Connector, load_connector_class
+from federation.errors import FederationError, SourceError, SourceUnavailable
+
+log = logging.getLogger("federation.sources")
+
+RETRY_SECONDS = 5.0
+
+
+@dataclass(slots=True)
+class Source:
+    config: SourceConfig
+    connector: Connector
+    catalog: SourceCatalog | None = None
+    error: str | None = None
+    """Why the source is not open; None when it is."""
+    last_attempt: float = 0.0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    async def connect(self, timeout: float) -> None:
+        self.last_attempt = time.monotonic()
+        try:
+            await asyncio.wait_for(self.connector.open(), timeout)
+            self.catalog = await asyncio.wait_for(self.connector.introspect(), timeout)
+            self.error = None
+        except (TimeoutError, FederationError, OSError) as error:
+            self.error = _describe(error, timeout)
+            log.warning("source %s is unavailable: %s", self.name, self.error)
+
+    async def ensure_open(self) -> Connector:
+        """The connector, reconnecting first when the source was down."""
+        if self.error is None:
+            return self.connector
+        async with self.lock:
+            if self.error is not None and time.monotonic() - self.last_attempt >= RETRY_SECONDS:
+                await self.connect(self.config.connect_timeout)
+        if self.error is not None:
+            raise SourceUnavailable(self.name, self.error)
+        return self.connector
+
+
+def _describe(error: BaseException, timeout: float) -> str:
+    if isinstance(error, TimeoutError):
+        return f"no answer within {timeout:g} s"
+    if isinstance(error, SourceError):
+        return str(error).split(": ", 1)[-1]
+    return str(error) or type(error).__name__
+
+
+class Sources:
+    """Every configured source, by name."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.by_name: dict[str, Source] = {}
+        for source_config in config.sources:
+            connector = load_connector_class(source_config.kind)(source_config)
+            self.by_name[source_config.name] = Source(source_config, connector)
+
+    @property
+    def snapshot_dir(self) -> Path:
+        return self.config.base_dir / ".federation" / "catalogs"
+
+    async def open(self) -> None:
+        await asyncio.gather(*(self._open(s) for s in self.by_name.values()))
+
+    async def _open(self, source: Source) -> None:
+        await source.connect(source.config.connect_timeout)
+        if source.catalog is not None:
+            save_snapshot(self.snapshot_dir, source.catalog)
+        else:
+            source.catalog = load_snapshot(self.snapshot_dir, source.name)
+
+    def catalogs(self) -> list[SourceCatalog]:
+        return [s.catalog for s in self.by_name.values() if s.catalog is not None]
+
+    async def close(self) -> None:
+        await asyncio.gather(
+            *(s.connector.close() for s in self.by_name.values()), return_exceptions=True
+        )
+
+    async def readiness(self) -> dict[str, str | None]:
+        return dict(
+            zip(self.by_name, await asyncio.gather(*map(self._ping, self.by_name.values())), strict=True)
+        )
+
+    async def _ping(self, source: Source) -> str | None:
+        try:
+            connector = await source.ensure_open()
+            await asyncio.wait_for(connector.ping(), source.config.connect_timeout)
+        except (TimeoutError, FederationError, OSError) as error:
+            return _describe(error, source.config.connect_timeout)
+        return None

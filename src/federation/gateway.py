@@ -1,0 +1,191 @@
+"""The gateway: sources opened, schema built, requests answered. The one object the server,
+the CLI and tests hold.
+
+    gateway = await Gateway.start(config)
+    response = await gateway.execute(query, variables, operation_name)
+    await gateway.stop()
+
+A request is one straight path: document cache (parse + validate) -> plan cache (plan + SQL)
+-> executor (one statement per root field, concurrently) -> response bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import orjson
+from cachetools import LRUCache
+from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode, print_schema
+from graphql.execution.values import get_variable_values
+
+from federation.config import Config
+from federation.errors import QueryError
+from federation.execution.executor import CompiledPlan, CompiledRoot, Executor, compile_plan
+from federation.execution.introspection import introspection_document, run_introspection
+from federation.execution.operation import (
+    DocumentCache,
+    ParsedDocument,
+    RequestError,
+    select_operation,
+)
+from federation.execution.sources import Sources
+from federation.planner.build import IntrospectionField, Planner
+from federation.planner.explain import describe_root
+from federation.planner.plan import RootField
+from federation.planner.sql import compile_root
+from federation.planner.sql.statement import CompiledStatement, explain_sql
+from federation.schema.builder import build_model
+from federation.schema.graphql_types import build_graphql_schema
+from federation.schema.model import SchemaModel
+from federation.schema.overlay import load_overlays
+
+OperationType = Literal["query", "mutation", "subscription"]
+ALL_OPERATIONS: frozenset[OperationType] = frozenset({"query", "mutation"})
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLResponse:
+    body: bytes
+    """The serialized JSON response (``{"data": ..., "errors": [...]}``)."""
+    request_error: bool = False
+    """True when the request failed before execution (syntax, validation, variable coercion,
+    operation not allowed): the body then has no ``data`` key."""
+    operation_type: OperationType | None = None
+    not_allowed: bool = False
+    """True when the operation type was not allowed (a mutation over GET): HTTP 405."""
+
+
+class Gateway:
+    """Owns the sources, the schema and the caches."""
+
+    def __init__(self, config: Config, sources: Sources, model: SchemaModel) -> None:
+        self.config = config
+        self.sources = sources
+        self.model = model
+        self.schema: GraphQLSchema = build_graphql_schema(model)
+        self.documents = DocumentCache(self.schema)
+        self.plans: LRUCache[tuple[str, str | None, bytes], CompiledPlan] = LRUCache(2048)
+        self.executor = Executor(sources)
+
+    @classmethod
+    async def start(cls, config: Config) -> Gateway:
+        """Open every source, introspect it and build the schema. A source that cannot be
+        reached does not stop the start: its fields answer with an error naming it."""
+        sources = Sources(config)
+        await sources.open()
+        try:
+            model = build_model(sources.catalogs(), load_overlays(config.schema_dir))
+        except BaseException:
+            await sources.close()
+            raise
+        return cls(config, sources, model)
+
+    async def stop(self) -> None:
+        await self.sources.close()
+
+    # --- requests ----------------------------------------------------------------------
+
+    async def execute(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+        *,
+        allowed_operations: frozenset[OperationType] = ALL_OPERATIONS,
+    ) -> GraphQLResponse:
+        try:
+            parsed = self.documents.get(query)
+            operation = select_operation(parsed, operation_name)
+        except RequestError as error:
+            return _request_error(error.errors)
+        kind: OperationType = operation.operation.value  # type: ignore[assignment]
+        if kind not in allowed_operations:
+            message = f"{kind} operations are not allowed here; send them with POST"
+            return _request_error([GraphQLError(message)], kind, not_allowed=True)
+        try:
+            compiled = self.compiled_plan(query, parsed, operation, variables)
+        except RequestError as error:
+            return _request_error(error.errors, kind)
+        except QueryError as error:
+            body = {"errors": [{"message": str(error), "extensions": {"code": error.code}}], "data": None}
+            return GraphQLResponse(orjson.dumps(body), operation_type=kind)
+        introspect = None
+        if any(isinstance(e, IntrospectionField) for e in compiled.entries):
+            document = introspection_document(parsed, operation)
+            introspect = lambda: run_introspection(self.schema, document, variables)  # noqa: E731
+        body_bytes = await self.executor.run(compiled, introspect)
+        return GraphQLResponse(body_bytes, operation_type=kind)
+
+    def compiled_plan(
+        self,
+        query: str,
+        parsed: ParsedDocument,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any] | None,
+    ) -> CompiledPlan:
+        key = (
+            query,
+            operation.name.value if operation.name else None,
+            orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
+        )
+        compiled = self.plans.get(key)
+        if compiled is None:
+            compiled = self.plans[key] = self._compile(parsed, operation, variables)
+        return compiled
+
+    def _compile(
+        self,
+        parsed: ParsedDocument,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any] | None,
+    ) -> CompiledPlan:
+        coerced = get_variable_values(
+            self.schema, operation.variable_definitions or (), variables or {}
+        )
+        if isinstance(coerced, list):
+            raise RequestError(coerced)
+        planner = Planner(self.schema, self.model, parsed.fragments, coerced)
+        plan, entries = planner.plan(operation)
+        return compile_plan(plan, entries, self._compile_root)
+
+    def _compile_root(self, root: RootField) -> CompiledStatement:
+        dialect = self.sources.by_name[root.source].connector.dialect
+        return compile_root(root, dialect)
+
+    # --- tools ---------------------------------------------------------------------------
+
+    def explain(
+        self, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+    ) -> str:
+        """The plan and the exact SQL (with parameters) each source would receive."""
+        parsed = self.documents.get(query)
+        operation = select_operation(parsed, operation_name)
+        compiled = self.compiled_plan(query, parsed, operation, variables)
+        sections = []
+        for entry in compiled.entries:
+            if isinstance(entry, CompiledRoot):
+                sections.append(
+                    "\n".join(describe_root(entry.field))
+                    + f"\n-- statement 1 of 1 for source {entry.field.source!r}:\n"
+                    + explain_sql(entry.statement)
+                )
+        return "\n\n".join(sections) or "(no source is queried)"
+
+    def sdl(self) -> str:
+        """The unified schema as SDL."""
+        return print_schema(self.schema)
+
+    async def readiness(self) -> dict[str, str | None]:
+        """Per source: None when it answers, else the error message."""
+        return await self.sources.readiness()
+
+
+def _request_error(
+    errors: list[GraphQLError],
+    kind: OperationType | None = None,
+    *,
+    not_allowed: bool = False,
+) -> GraphQLResponse:
+    body = orjson.dumps({"errors": [e.formatted for e in errors]})
+    return GraphQLResponse(body, request_error=True, operation_type=kind, not_allowed=not_allowed)

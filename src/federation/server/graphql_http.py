@@ -1,0 +1,198 @@
+"""`/graphql`: GraphQL over HTTP (https://graphql.github.io/graphql-over-http/draft/).
+
+Our own small endpoint rather than strawberry's view: the gateway's executor returns the final
+response as JSON bytes (built with orjson, database JSON embedded unparsed), and strawberry's view
+turns an `ExecutionResult` into Python data and serializes it again. Its view would also need
+overriding for `application/graphql-response+json` negotiation, 406, 415 and 405 for GET
+mutations. strawberry still provides the GraphiQL page (see `graphiql.py`).
+
+Status codes, as audited by the `graphql-http` suite:
+
+- a request that is not well-formed (bad JSON, missing or non-string `query`, `variables` not an
+  object) and GraphQL request errors (parse, validation, variable coercion): 400 when the
+  response is `application/graphql-response+json`, 200 with `errors` when it is
+  `application/json` (audits D477, 3715, F5AF; legacy clients only trust a 200 JSON body);
+- a mutation over GET: 405 with `Allow: POST`; no acceptable media type: 406;
+- a POST body that is not JSON: 415 (forms and text/plain are refused: CSRF); too large: 413;
+- a method other than GET, HEAD and POST: 405.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from federation.errors import QueryError
+from federation.gateway import GraphQLResponse, OperationType
+from federation.server.graphiql import graphiql_response, wants_graphiql
+from federation.server.media import (
+    GRAPHQL_RESPONSE_JSON,
+    REQUEST_TYPES,
+    accepts_html,
+    negotiate,
+    parse_media_type,
+)
+from federation.server.params import BadRequest, GraphQLParams, from_json_body, from_query_string
+from federation.server.responses import errors_body, json_response
+from federation.server.state import gateway_of
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES: Final = 8 * 1024 * 1024
+"""Larger POST bodies get 413 before they are parsed."""
+
+READ_ONLY: Final[frozenset[OperationType]] = frozenset({"query"})
+READ_WRITE: Final[frozenset[OperationType]] = frozenset({"query", "mutation"})
+_SAFE_METHODS: Final = ("GET", "HEAD")
+_VARY: Final = {"Vary": "Accept"}
+
+
+class Refused(Exception):
+    """The request is refused at the HTTP level, whatever media type the client accepts."""
+
+    def __init__(self, status_code: int, message: str, code: str) -> None:
+        self.status_code = status_code
+        self.code = code
+        super().__init__(message)
+
+
+class GraphQLEndpoint:
+    """The `/graphql` endpoint as a plain ASGI app, so that it sees every method and answers
+    the unsupported ones itself; `graphiql` serves the GraphiQL page to browsers."""
+
+    def __init__(self, *, graphiql: bool) -> None:
+        self.graphiql = graphiql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await handle(Request(scope, receive), graphiql=self.graphiql)
+        await response(scope, receive, send)
+
+
+async def handle(request: Request, *, graphiql: bool) -> Response:
+    if request.method not in (*_SAFE_METHODS, "POST"):
+        message = f"{request.method} is not supported on /graphql: use GET or POST"
+        return _refusal(Refused(405, message, "METHOD_NOT_ALLOWED"), {"Allow": "GET, HEAD, POST"})
+    if graphiql and wants_graphiql(request):
+        return graphiql_response()
+    media_type = negotiate(request.headers.get("accept"))
+    if media_type is None:
+        return _refusal(Refused(406, _NOT_ACCEPTABLE, "NOT_ACCEPTABLE"))
+    try:
+        params = await _read_params(request, graphiql=graphiql)
+    except Refused as exc:
+        return _refusal(exc)
+    except BadRequest as exc:
+        return _request_error(str(exc), "BAD_REQUEST", media_type)
+    return await _execute(request, params, media_type)
+
+
+_NOT_ACCEPTABLE: Final = (
+    "none of the media types in the Accept header can be served: "
+    "accept application/graphql-response+json or application/json"
+)
+
+
+async def _read_params(request: Request, *, graphiql: bool) -> GraphQLParams:
+    if request.method in _SAFE_METHODS:
+        if not graphiql and "query" not in request.query_params and _is_browser(request):
+            raise BadRequest(
+                "GraphiQL is disabled on this server (server.graphiql: false): "
+                "send a `query` parameter to run an operation"
+            )
+        return from_query_string(request.query_params)
+    _check_content_type(request.headers.get("content-type"))
+    return from_json_body(await _read_body(request))
+
+
+def _is_browser(request: Request) -> bool:
+    return accepts_html(request.headers.get("accept"))
+
+
+def _check_content_type(content_type: str | None) -> None:
+    if content_type is None:
+        raise Refused(
+            415,
+            "the POST request has no Content-Type header: "
+            "send the body as JSON with Content-Type: application/json",
+            "UNSUPPORTED_MEDIA_TYPE",
+        )
+    name, params = parse_media_type(content_type)
+    if name not in REQUEST_TYPES:
+        raise Refused(
+            415,
+            f"Content-Type {name!r} is not supported (form and text bodies are refused to "
+            "prevent cross-site request forgery): send the body as JSON with "
+            "Content-Type: application/json",
+            "UNSUPPORTED_MEDIA_TYPE",
+        )
+    if params.get("charset", "utf-8").lower() not in ("utf-8", "utf8"):
+        raise Refused(
+            415,
+            f"charset {params['charset']!r} is not supported: encode the body as UTF-8",
+            "UNSUPPORTED_MEDIA_TYPE",
+        )
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, refused with 413 as soon as it exceeds `MAX_BODY_BYTES`."""
+    too_large = Refused(
+        413,
+        f"the request body is larger than {MAX_BODY_BYTES} bytes: "
+        "send large inputs as variables in several requests",
+        "PAYLOAD_TOO_LARGE",
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise too_large
+    return bytes(body)
+
+
+async def _execute(request: Request, params: GraphQLParams, media_type: str) -> Response:
+    gateway = gateway_of(request)
+    if gateway is None:
+        return _refusal(Refused(503, "the gateway is still starting: retry shortly", "STARTING"))
+    safe = request.method in _SAFE_METHODS
+    try:
+        result = await gateway.execute(
+            params.query,
+            params.variables,
+            params.operation_name,
+            allowed_operations=READ_ONLY if safe else READ_WRITE,
+        )
+    except QueryError as exc:
+        return _request_error(str(exc), exc.code, media_type)
+    except Exception:
+        # Details stay in the log: an internal error message can reveal data or topology.
+        logger.exception("unexpected error while executing a GraphQL request")
+        return _refusal(Refused(500, "internal server error", "INTERNAL_SERVER_ERROR"))
+    return _from_result(result, media_type, safe=safe)
+
+
+def _from_result(result: GraphQLResponse, media_type: str, *, safe: bool) -> Response:
+    if result.not_allowed and safe:
+        headers = {**_VARY, "Allow": "POST"}
+        return json_response(result.body, media_type=media_type, status_code=405, headers=headers)
+    failed = result.request_error or result.not_allowed
+    status = 400 if failed and media_type == GRAPHQL_RESPONSE_JSON else 200
+    return json_response(result.body, media_type=media_type, status_code=status, headers=_VARY)
+
+
+def _request_error(message: str, code: str, media_type: str) -> Response:
+    """A request that never reached execution: 400, or 200 for legacy `application/json`."""
+    status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+    body = errors_body(message, code)
+    return json_response(body, media_type=media_type, status_code=status, headers=_VARY)
+
+
+def _refusal(exc: Refused, headers: dict[str, str] | None = None) -> Response:
+    body = errors_body(str(exc), exc.code)
+    return json_response(body, status_code=exc.status_code, headers={**_VARY, **(headers or {})})

@@ -1,0 +1,121 @@
+"""GraphQL-over-HTTP request parameters: read from a GET query string or a POST JSON body.
+
+Anything that makes the request not well-formed raises `BadRequest` with a message that says
+what was wrong and how to fix it; the endpoint turns it into a GraphQL error response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+
+class BadRequest(Exception):
+    """The HTTP request is not a well-formed GraphQL-over-HTTP request."""
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLParams:
+    query: str
+    variables: dict[str, Any] | None = None
+    operation_name: str | None = None
+    extensions: dict[str, Any] | None = None
+
+
+def from_query_string(params: Mapping[str, str]) -> GraphQLParams:
+    """GET: `query`, `operationName`, and `variables`/`extensions` as JSON text."""
+    return _build(
+        query=params.get("query"),
+        variables=_json_param(params, "variables"),
+        operation_name=params.get("operationName") or None,
+        extensions=_json_param(params, "extensions"),
+    )
+
+
+def from_json_body(body: bytes) -> GraphQLParams:
+    """POST: a JSON object `{query, variables, operationName, extensions}`."""
+    if not body.strip():
+        raise BadRequest(
+            'the request body is empty: send a JSON object such as {"query": "{ __typename }"}'
+        )
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(f"the request body is not valid JSON: {exc}") from None
+    if isinstance(data, list):
+        raise BadRequest(
+            "batched requests (a JSON array body) are not supported: "
+            "send one JSON object per request"
+        )
+    if not isinstance(data, dict):
+        raise BadRequest(
+            f"the request body must be a JSON object with a `query` string, "
+            f"not a JSON {_json_kind(data)}"
+        )
+    return _build(
+        query=data.get("query"),
+        variables=data.get("variables"),
+        operation_name=data.get("operationName"),
+        extensions=data.get("extensions"),
+    )
+
+
+def _build(
+    *, query: object, variables: object, operation_name: object, extensions: object
+) -> GraphQLParams:
+    if query is None:
+        raise BadRequest("the `query` parameter is missing: send the GraphQL document as a string")
+    if not isinstance(query, str):
+        raise BadRequest(f"the `query` parameter must be a string, not a JSON {_json_kind(query)}")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise BadRequest(
+            f"the `operationName` parameter must be a string or null, "
+            f"not a JSON {_json_kind(operation_name)}"
+        )
+    return GraphQLParams(
+        query=query,
+        variables=_object_or_none("variables", variables),
+        operation_name=operation_name or None,
+        extensions=_object_or_none("extensions", extensions),
+    )
+
+
+def _object_or_none(name: str, value: object) -> dict[str, Any] | None:
+    if value is None or isinstance(value, dict):
+        return value
+    raise BadRequest(
+        f"the `{name}` parameter must be a JSON object (a map of names to values) or null, "
+        f"not a JSON {_json_kind(value)}"
+    )
+
+
+def _json_param(params: Mapping[str, str], name: str) -> object:
+    """A GET parameter holding JSON text; absent or empty means null."""
+    raw = params.get(name)
+    if not raw:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise BadRequest(
+            f"the `{name}` query parameter is not valid JSON ({exc}): "
+            f"URL-encode a JSON object, e.g. {name}=%7B%22id%22%3A1%7D"
+        ) from None
+
+
+def _json_kind(value: object) -> str:
+    """The JSON name of a decoded value's type, for error messages."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"

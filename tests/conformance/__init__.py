@@ -1,0 +1,1 @@
+"""Conformance suites run against the real gateway over HTTP."""
