@@ -179,6 +179,9 @@ def adapt_params(params: Sequence[Any], *, text_temporals: bool) -> tuple[Any, .
 
 # --- files -----------------------------------------------------------------------------------
 
+MEMORY = ":memory:"
+"""``path: ":memory:"``: an empty in-memory database, for tests and experiments."""
+
 
 def database_path(config: SourceConfig, scheme: str) -> str:
     """The file named by ``path``, or by a DSN ``<scheme>:///relative`` / ``<scheme>:////absolute``."""
@@ -197,7 +200,7 @@ def database_path(config: SourceConfig, scheme: str) -> str:
 
 def require_file(config: SourceConfig, path: str) -> None:
     """Fail with the fix when the file is missing, unless ``options: {create: true}``."""
-    if config.options.get("create") or Path(path).is_file():
+    if path == MEMORY or config.options.get("create") or Path(path).is_file():
         return
     raise SourceUnavailable(
         config.name,

@@ -18,11 +18,11 @@ from federation.catalog import Column, ForeignKey, Table
 from .types import scalar_type
 
 COLUMNS_SQL = """
-SELECT n.nspname AS schema, c.relname AS table_name, c.relkind AS kind,
+SELECT n.nspname AS schema, c.relname AS table_name, c.relkind::text AS kind,
        obj_description(c.oid, 'pg_class') AS table_comment,
        a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS source_type,
        coalesce(base.typname, t.typname) AS type_name,
-       coalesce(base.typcategory, t.typcategory) AS category,
+       coalesce(base.typcategory, t.typcategory)::text AS category,
        a.attnotnull AS not_null, col_description(c.oid, a.attnum) AS column_comment,
        (SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e
          WHERE e.enumtypid = coalesce(base.oid, t.oid)) AS enum_values
@@ -37,7 +37,7 @@ ORDER BY n.nspname, c.relname, a.attnum
 """
 
 KEYS_SQL = """
-SELECT con.contype AS kind, con.conname AS name, n.nspname AS schema, c.relname AS table_name,
+SELECT con.contype::text AS kind, con.conname AS name, n.nspname AS schema, c.relname AS table_name,
        array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(num, pos)
              JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num
              ORDER BY k.pos) AS columns,

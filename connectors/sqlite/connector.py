@@ -4,6 +4,7 @@ Each worker thread opens its own connection (a SQLite connection must not be sha
 threads), in autocommit mode so a mutation commits with its statement. The file opens through
 a ``file:`` URI: ``mode=ro`` when the source is ``read_only``, else ``mode=rw`` (``rwc`` with
 ``options: {create: true}``), so a mistyped path never creates an empty database.
+``path: ":memory:"`` gives one in-memory database shared by the workers.
 
 Per connection: ``foreign_keys = ON`` (mutations respect keys, as on a server database) and
 ``case_sensitive_like = ON`` (``_like`` is case-sensitive as in PostgreSQL; ``_ilike`` compiles
@@ -23,7 +24,7 @@ from federation.catalog import SourceCatalog
 from federation.connector import Capabilities, Connector
 from federation.errors import SourceUnavailable
 
-from .._embedded import WorkerPool, adapt_params, database_path, require_file, select_tables
+from .._embedded import MEMORY, WorkerPool, adapt_params, database_path, require_file, select_tables
 from .introspect import read_tables
 
 
@@ -37,12 +38,20 @@ class SQLiteConnector(Connector):
     async def open(self) -> None:
         path = database_path(self.config, "sqlite")
         require_file(self.config, path)
-        self._uri = f"{Path(path).resolve().as_uri()}?mode={self._mode()}"
+        self._uri = self._memory_uri() if path == MEMORY else self._file_uri(path)
         self._pool = WorkerPool(self.config, self._connect, (sqlite3.Error, OverflowError))
         problem = await self._pool.run(_probe)  # fail now, not on the first request
         if problem is not None:
             await self.close()
             raise SourceUnavailable(self.name, f"cannot read {path!r} as SQLite: {problem}")
+
+    def _file_uri(self, path: str) -> str:
+        return f"{Path(path).resolve().as_uri()}?mode={self._mode()}"
+
+    def _memory_uri(self) -> str:
+        """One in-memory database that every worker's connection shares (it lives as long as
+        one of them stays open)."""
+        return f"file:federation-{self.name}-{id(self)}?mode=memory&cache=shared"
 
     def _mode(self) -> str:
         if self.config.read_only:

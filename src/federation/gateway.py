@@ -33,6 +33,7 @@ from federation.execution.sources import Sources
 from federation.planner.build import IntrospectionField, Planner
 from federation.planner.explain import describe_root
 from federation.planner.plan import RootField
+from federation.planner.pushdown import check_pushdown
 from federation.planner.sql import compile_root
 from federation.planner.sql.statement import CompiledStatement, explain_sql
 from federation.schema.builder import build_model
@@ -150,8 +151,9 @@ class Gateway:
         return compile_plan(plan, entries, self._compile_root)
 
     def _compile_root(self, root: RootField) -> CompiledStatement:
-        dialect = self.sources.by_name[root.source].connector.dialect
-        return compile_root(root, dialect)
+        connector = self.sources.by_name[root.source].connector
+        check_pushdown(root, connector.capabilities)
+        return compile_root(root, connector.dialect)
 
     # --- tools ---------------------------------------------------------------------------
 

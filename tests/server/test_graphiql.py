@@ -41,6 +41,7 @@ async def test_disabled_graphiql_is_not_served(gateway: SmallGateway) -> None:
     async with client_for(gateway, graphiql=False) as client:
         browser = await client.get("/graphql", headers={"accept": BROWSER})
         html_only = await client.get("/graphql", headers={"accept": "text/html"})
+    assert browser.status_code == 400
     assert browser.headers["content-type"] == "application/json; charset=utf-8"
     message = orjson.loads(browser.content)["errors"][0]["message"]
     assert "GraphiQL is disabled" in message

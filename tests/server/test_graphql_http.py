@@ -186,51 +186,45 @@ async def test_get_bad_parameters(
     assert fragment in errors_of(response)[0]["message"]
 
 
-# --- request errors: 400 for graphql-response+json, 200 for application/json ----------------
+# --- not well-formed: 400 in both media types -------------------------------------------------
 
 BAD_BODIES: list[tuple[Any, str]] = [
-    (b'{ "not a JSON', "the request body is not valid JSON"),  # 60AA 2163 D477
-    (b"", "the request body is empty"),  # 7267
-    ({"qeury": "{ __typename }"}, "`query` parameter is missing"),  # 6610 3715 17C5 F5AF 34D6
-    ({"query": {"obj": "ect"}}, "`query` parameter must be a string, not a JSON object"),  # 4F50
-    ({"query": 0}, "`query` parameter must be a string, not a JSON number"),  # 4F51
-    ({"query": False}, "`query` parameter must be a string, not a JSON boolean"),  # 4F52
-    ({"query": ["array"]}, "`query` parameter must be a string, not a JSON array"),  # 4F53
+    (b'{ "not a JSON', "the request body is not valid JSON"),
+    (b"", "the request body is empty"),
+    ({"qeury": "{ __typename }"}, "`query` parameter is missing"),
+    ({"query": {"obj": "ect"}}, "`query` parameter must be a string, not a JSON object"),
+    ({"query": 0}, "`query` parameter must be a string, not a JSON number"),
+    ({"query": False}, "`query` parameter must be a string, not a JSON boolean"),
+    ({"query": ["array"]}, "`query` parameter must be a string, not a JSON array"),
     ({"query": "{ hello }", "operationName": 0}, "`operationName` parameter must be a string"),
     ({"query": "{ hello }", "operationName": {"o": 1}}, "`operationName` parameter must be"),
-    ({"query": "{ hello }", "variables": "string"}, "not a JSON string"),  # 69B0 F050
+    ({"query": "{ hello }", "variables": "string"}, "not a JSON string"),
     ({"query": "{ hello }", "variables": 0}, "`variables` parameter must be a JSON object"),
     ({"query": "{ hello }", "variables": False}, "`variables` parameter must be a JSON object"),
-    ({"query": "{ hello }", "variables": ["array"]}, "not a JSON array"),  # 69B3 F053
-    ({"query": "{ hello }", "extensions": "string"}, "`extensions` parameter must be"),  # 9040
-    ({"query": "{ hello }", "extensions": ["array"]}, "`extensions` parameter must be"),  # 9043
+    ({"query": "{ hello }", "variables": ["array"]}, "not a JSON array"),
+    ({"query": "{ hello }", "extensions": "string"}, "`extensions` parameter must be"),
+    ({"query": "{ hello }", "extensions": ["array"]}, "`extensions` parameter must be"),
     ([{"query": "{ hello }"}], "batched requests (a JSON array body) are not supported"),
     (b'"just a string"', "must be a JSON object with a `query` string, not a JSON string"),
     (b"\xff\xfe{}", "not valid JSON"),
 ]
 
 
+@pytest.mark.parametrize("accept", [GQL, JSON, None])
 @pytest.mark.parametrize(("body", "fragment"), BAD_BODIES)
-async def test_malformed_requests_are_400_for_graphql_response_json(
-    client: httpx.AsyncClient, gateway: SmallGateway, body: Any, fragment: str
-) -> None:
-    response = await post(client, body, GQL)
+async def test_malformed_requests_are_400_with_a_message(
+    client: httpx.AsyncClient, gateway: SmallGateway, body: Any, fragment: str, accept: str | None
+) -> None:  # B7N8 BCF8 A5BF 423L LKJ0-3 6C00-3 4760-3 58B0-3 8764 3E3A 34D6
+    response = await post(client, body, accept)
     assert response.status_code == 400
-    assert response.headers["content-type"] == f"{GQL}; charset=utf-8"
+    assert response.headers["content-type"] == f"{accept or JSON}; charset=utf-8"
     [error] = errors_of(response)
     assert fragment in error["message"]
     assert error["extensions"]["code"] == "BAD_REQUEST"
     assert gateway.calls == []
 
 
-@pytest.mark.parametrize(("body", "fragment"), BAD_BODIES)
-async def test_malformed_requests_are_200_with_errors_for_application_json(
-    client: httpx.AsyncClient, body: Any, fragment: str
-) -> None:  # D477 3715 9FE0-3 FB90-3 F050-3 3680-3 F5AF
-    response = await post(client, body, JSON)
-    assert response.status_code == 200
-    assert response.headers["content-type"] == f"{JSON}; charset=utf-8"
-    assert fragment in errors_of(response)[0]["message"]
+# --- GraphQL request errors: 400 for graphql-response+json, 200 for application/json -------
 
 
 @pytest.mark.parametrize(
@@ -238,7 +232,7 @@ async def test_malformed_requests_are_200_with_errors_for_application_json(
     [
         ("{", None),  # parse failure: 865D 556A D586 572B
         ("{ 8f31403dfe404bccbb0e835f2629c6a7 }", None),  # validation: 51FE 74FF 5E5B FDE2
-        ("query Q($n: Int!) { hello }", {"n": "x"}),  # variable coercion
+        ("query Q($n: Int!) { hello }", {"n": "x"}),  # variable coercion: 86EE 7B9B
         ("query A { hello } query B { hello }", None),  # operation cannot be determined
     ],
 )

@@ -161,10 +161,11 @@ def _add_foreign_key_relationships(model: SchemaModel, hidden: set[tuple[str, st
                 continue
             mapping = tuple(zip(fk.columns, fk.ref_columns, strict=True))
             forward = object_relationship_name(fk.columns, target.name)
-            _add_relationship(table_type, forward, "object", target, mapping, hidden)
+            by = "_".join(graphql_name(column) for column in fk.columns)
+            _add_relationship(table_type, forward, "object", target, mapping, by, hidden)
             backward = array_relationship_name(table_type.name)
             reverse = tuple((b, a) for a, b in mapping)
-            _add_relationship(target, backward, "array", table_type, reverse, hidden)
+            _add_relationship(target, backward, "array", table_type, reverse, by, hidden)
 
 
 def _add_relationship(
@@ -173,11 +174,11 @@ def _add_relationship(
     kind: str,
     target: TableType,
     mapping: tuple[tuple[str, str], ...],
+    by: str,
     hidden: set[tuple[str, str]],
 ) -> None:
     if name in owner.columns or name in owner.relationships:
-        suffix = "_".join(graphql_name(col) for col, _ in mapping)
-        name = f"{name}_by_{suffix}"
+        name = f"{name}_by_{by}"
     if name in owner.columns or name in owner.relationships or (owner.name, name) in hidden:
         return
     assert kind in ("object", "array")

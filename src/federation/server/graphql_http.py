@@ -9,9 +9,10 @@ mutations. strawberry still provides the GraphiQL page (see `graphiql.py`).
 Status codes, as audited by the `graphql-http` suite:
 
 - a request that is not well-formed (bad JSON, missing or non-string `query`, `variables` not an
-  object) and GraphQL request errors (parse, validation, variable coercion): 400 when the
-  response is `application/graphql-response+json`, 200 with `errors` when it is
-  `application/json` (audits D477, 3715, F5AF; legacy clients only trust a 200 JSON body);
+  object, a batch): 400, whatever the media type (audits BCF8, B7N8, 3E3A);
+- GraphQL request errors (parse, validation, variable coercion, unknown operation): 400 with
+  `application/graphql-response+json`, 200 with `application/json` (audits 556A, 74FF, 86EE,
+  572B, FDE2, 7B9B: legacy clients only trust the body of a 200 `application/json` response);
 - a mutation over GET: 405 with `Allow: POST`; no acceptable media type: 406;
 - a POST body that is not JSON: 415 (forms and text/plain are refused: CSRF); too large: 413;
 - a method other than GET, HEAD and POST: 405.
@@ -49,6 +50,10 @@ READ_ONLY: Final[frozenset[OperationType]] = frozenset({"query"})
 READ_WRITE: Final[frozenset[OperationType]] = frozenset({"query", "mutation"})
 _SAFE_METHODS: Final = ("GET", "HEAD")
 _VARY: Final = {"Vary": "Accept"}
+_NOT_ACCEPTABLE: Final = (
+    "none of the media types in the Accept header can be served: "
+    "accept application/graphql-response+json or application/json"
+)
 
 
 class Refused(Exception):
@@ -86,14 +91,9 @@ async def handle(request: Request, *, graphiql: bool) -> Response:
     except Refused as exc:
         return _refusal(exc)
     except BadRequest as exc:
-        return _request_error(str(exc), "BAD_REQUEST", media_type)
+        body = errors_body(str(exc), "BAD_REQUEST")
+        return json_response(body, media_type=media_type, status_code=400, headers=_VARY)
     return await _execute(request, params, media_type)
-
-
-_NOT_ACCEPTABLE: Final = (
-    "none of the media types in the Accept header can be served: "
-    "accept application/graphql-response+json or application/json"
-)
 
 
 async def _read_params(request: Request, *, graphiql: bool) -> GraphQLParams:
@@ -187,7 +187,7 @@ def _from_result(result: GraphQLResponse, media_type: str, *, safe: bool) -> Res
 
 
 def _request_error(message: str, code: str, media_type: str) -> Response:
-    """A request that never reached execution: 400, or 200 for legacy `application/json`."""
+    """A GraphQL request error: 400, or 200 for legacy `application/json`."""
     status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
     body = errors_body(message, code)
     return json_response(body, media_type=media_type, status_code=status, headers=_VARY)

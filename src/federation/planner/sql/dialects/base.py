@@ -88,6 +88,10 @@ class JsonDialect:
         """JSON produced by a scalar subquery, made usable as a value inside an object."""
         return value
 
+    def reread(self, value: exp.Expr) -> exp.Expr:
+        """JSON read back from a derived table's column, made usable as JSON again."""
+        return value
+
     # --- values ----------------------------------------------------------------------------
 
     def encode(self, value: exp.Expr, type_: ScalarType) -> exp.Expr:

@@ -93,11 +93,10 @@ class PostgresJson(JsonDialect):
         return exp.Not(this=match) if op.startswith("_n") else match
 
     def json_operator(self, op: str, column: exp.Expr, value: Any, bind: Bind) -> exp.Expr:
-        as_jsonb = cast(cast(bind(json.dumps(value)), "TEXT"), "JSONB")
-        if op == "_contains":
-            return exp.ArrayContainsAll(this=column, expression=as_jsonb)
-        if op == "_contained_in":
-            return exp.ArrayContainedBy(this=column, expression=as_jsonb)
+        if op in ("_contains", "_contained_in"):
+            as_jsonb = cast(cast(bind(json.dumps(value)), "TEXT"), "JSONB")
+            kind = exp.ArrayContainsAll if op == "_contains" else exp.ArrayContainedBy
+            return kind(this=column, expression=as_jsonb)
         if op == "_has_key":
             return fn("JSONB_EXISTS", column, cast(bind(str(value)), "TEXT"))
         if op in ("_has_keys_any", "_has_keys_all"):

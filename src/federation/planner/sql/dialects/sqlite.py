@@ -63,8 +63,10 @@ class SQLiteJson(JsonDialect):
             return cast(value, "TEXT")
         if type_ is ScalarType.JSON:
             return fn("JSON", value)
-        if type_ is ScalarType.BYTES:
-            return exp.DPipe(this=text("\\x"), expression=fn("LOWER", fn("HEX", value)))
+        if type_ is ScalarType.BYTES:  # hex(NULL) is '' in SQLite: keep NULL as null
+            hex_ = exp.DPipe(this=text("\\x"), expression=fn("LOWER", fn("HEX", value)))
+            present = exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
+            return exp.Case(ifs=[exp.If(this=present, true=hex_)])
         if type_ in (ScalarType.TIMESTAMP, ScalarType.TIMESTAMPTZ):
             return iso_timestamp(value)
         return value

@@ -1,0 +1,162 @@
+"""The MySQL / MariaDB connector: an aiomysql pool (PyMySQL underneath); SQL with ``%s``.
+
+PyMySQL formats parameters into the statement on the client (``sql % escaped_params``), so the
+SQL it receives must have every other ``%`` doubled (``LIKE 'a%%'``); the SQL compiler does so,
+and this connector always formats, even with no parameters, so the rule never changes.
+
+Parameters: ``int``, ``Decimal``, ``float``, ``str``, ``bool``, ``bytes``, ``datetime.date``/
+``time``/``datetime`` (aware ones are converted to UTC, the session's time zone), ``uuid.UUID``
+(sent as text); dicts, lists and tuples are sent as their JSON text (for JSON columns; an
+``IN`` list needs one placeholder per item).
+
+Results: JSON comes back as JSON text (``str``); ``TINYINT(1)`` (``Boolean``) as ``0``/``1``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, ClassVar, TypeVar
+
+import aiomysql
+
+from federation.catalog import SourceCatalog
+from federation.connector import Capabilities, Connector
+from federation.errors import SourceError, SourceUnavailable
+
+from .._embedded import adapt_param, select_tables
+from .errors import ERRORS, connect_failure, connection_is_broken, statement_failure
+from .introspect import read_tables
+from .settings import address, connect_arguments, database, session_setup
+
+T = TypeVar("T")
+
+_CLIENT_GRACE = 5.0
+"""Seconds the client waits beyond the server's own statement time limit before giving up."""
+
+
+class MySQLConnector(Connector):
+    kind: ClassVar[str] = "mysql"
+    dialect: ClassVar[str] = "mysql"
+    capabilities: ClassVar[Capabilities] = Capabilities(extra=frozenset({"mutations"}))
+
+    _pool: aiomysql.Pool | None = None
+    server_version: str = ""
+    """``SELECT VERSION()`` of the server, read at open (``10.11.6-MariaDB``, ``8.0.36``)."""
+
+    @property
+    def address(self) -> str:
+        return address(self.config.dsn or "")
+
+    @property
+    def is_mariadb(self) -> bool:
+        return "mariadb" in self.server_version.lower()
+
+    async def open(self) -> None:
+        arguments = connect_arguments(self.config)
+        limit = self.config.connect_timeout + 2.0
+        try:
+            self.server_version = await asyncio.wait_for(_server_version(arguments), limit)
+            pool = aiomysql.create_pool(
+                minsize=min(int(self.config.options.get("min_pool_size", 1)), self.config.pool_size),
+                maxsize=self.config.pool_size,
+                init_command=session_setup(self.config, self.server_version),
+                **arguments,
+            )
+            self._pool = await asyncio.wait_for(pool, limit)
+        except (*ERRORS, TimeoutError) as error:
+            raise connect_failure(self.name, self.address, error) from None
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+            await pool.wait_closed()
+
+    async def introspect(self) -> SourceCatalog:
+        schemas = self.config.schemas or self._default_schemas()
+        tables = await self._with_connection(
+            lambda conn: read_tables(conn, schemas, mariadb=self.is_mariadb)
+        )
+        return SourceCatalog(self.name, select_tables(tables, self.config, schemas[0]))
+
+    def _default_schemas(self) -> tuple[str, ...]:
+        name = database(self.config.dsn or "")
+        if name is None:
+            raise SourceError(
+                self.name,
+                "no database to introspect; name one in the dsn (mysql://user@host:3306/db) "
+                "or list them under `schemas:` for this source",
+            )
+        return (name,)
+
+    async def fetch_json(self, sql: str, params: Sequence[Any]) -> str | bytes | None:
+        rows = await self._statement(sql, params)
+        if not rows:
+            return None
+        value: str | bytes | None = rows[0][0]
+        return value
+
+    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return await self._statement(sql, params)
+
+    async def _statement(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        arguments = tuple(_adapt(value) for value in params)
+
+        async def run(conn: aiomysql.Connection) -> list[tuple[Any, ...]]:
+            async with conn.cursor() as cursor:
+                self.statements_executed += 1
+                await _execute(cursor, sql, arguments, self.name)
+                return list(await cursor.fetchall())
+
+        return await self._with_connection(run)
+
+    async def _with_connection(self, job: Callable[[aiomysql.Connection], Awaitable[T]]) -> T:
+        if self._pool is None:
+            raise SourceUnavailable(self.name, "the source is not open; call open() first")
+        try:
+            conn = await asyncio.wait_for(self._pool.acquire(), self.config.connect_timeout)
+        except (*ERRORS, TimeoutError) as error:
+            raise connect_failure(self.name, self.address, error) from None
+        try:
+            return await asyncio.wait_for(job(conn), self._client_timeout())
+        except BaseException as error:
+            if not isinstance(error, SourceError) and connection_is_broken(error):
+                conn.close()  # unread results or a dead socket: never hand it out again
+            if isinstance(error, (*ERRORS, TimeoutError)):
+                raise statement_failure(
+                    self.name, self.address, error, self.config.statement_timeout
+                ) from None
+            raise
+        finally:
+            self._pool.release(conn)
+
+    def _client_timeout(self) -> float | None:
+        timeout = self.config.statement_timeout
+        return timeout + _CLIENT_GRACE if timeout > 0 else None
+
+
+async def _execute(cursor: Any, sql: str, arguments: tuple[Any, ...], source: str) -> None:
+    try:
+        await cursor.execute(sql, arguments)
+    except (TypeError, ValueError) as error:  # raised by `sql % arguments` on the client
+        raise SourceError(
+            source,
+            f"the statement's %s placeholders do not match its {len(arguments)} parameters "
+            f"({error}); a literal % must be written %%",
+        ) from None
+
+
+async def _server_version(arguments: dict[str, Any]) -> str:
+    conn = await aiomysql.connect(**arguments)
+    try:
+        return str(conn.get_server_info())
+    finally:
+        conn.close()
+
+
+def _adapt(value: Any) -> Any:
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.astimezone(datetime.UTC).replace(tzinfo=None)
+    return adapt_param(value, text_temporals=False)
