@@ -112,5 +112,5 @@ def _time_of_day(value: bytes | str) -> datetime.time | str | None:
 
 _DAY = datetime.timedelta(days=1)
 
-CONVERSIONS: dict[Any, Any] = {**pymysql.converters.conversions, FIELD_TYPE.TIME: _time_of_day}
+CONVERSIONS: dict[Any, Any] = {**pymysql.converters.decoders, FIELD_TYPE.TIME: _time_of_day}
 """PyMySQL's decoders, with ``TIME`` as ``datetime.time`` rather than ``timedelta``."""

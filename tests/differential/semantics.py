@@ -93,14 +93,14 @@ def _compare(column: Column, op: str, stored: Any, value: Any) -> bool | None:
     if value is None:
         raise GraphQLError(f"{column.name}: {{{op}: null}} compares with null")
     if op in ("_in", "_nin"):
-        found = _any(_equal(stored, _input(v, stored)) for v in value)
+        found = _any(_equal(stored, stored_form(v, stored)) for v in value)
         return found if op == "_in" else _negate(found)
     if stored is None:
         return None
     if op in ("_like", "_nlike", "_ilike", "_nilike"):
         hit = like(str(value), stored, insensitive=op in ("_ilike", "_nilike"))
         return hit if op in ("_like", "_ilike") else not hit
-    return _ORDERED[op](stored, _input(value, stored))
+    return _ORDERED[op](stored, stored_form(value, stored))
 
 
 def _equal(stored: Any, value: Any) -> bool | None:
@@ -117,7 +117,7 @@ _ORDERED: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _input(value: Any, stored: Any) -> Any:
+def stored_form(value: Any, stored: Any) -> Any:
     """A coerced GraphQL input value in the form SQLite stores: ISO text for dates, and a
     ``numeric`` (stored with REAL affinity) as the float SQLite would convert it to."""
     if isinstance(value, dt.datetime):

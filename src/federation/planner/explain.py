@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from federation.catalog import Column
 from federation.planner.plan import (
+    And,
+    ColumnRef,
+    Compare,
+    Const,
+    Exists,
+    Not,
+    Or,
+    OrderItem,
     AggregateRelationField,
     AggregateSelect,
     ArrayRelationField,
@@ -57,5 +66,40 @@ def _names(fields: tuple[object, ...]) -> str:
 
 
 def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 160 else text[:157] + "..."
+    text = _format(value)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _format(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(_format(v) for v in value)
+    if isinstance(value, And | Or):
+        joiner = " AND " if isinstance(value, And) else " OR "
+        return "(" + joiner.join(_format(v) for v in value.items) + ")"
+    if isinstance(value, Not):
+        return f"NOT {_format(value.item)}"
+    if isinstance(value, Compare):
+        cast = f"::{value.cast.value}" if value.cast else ""
+        return f"{value.column.name}{cast} {value.op} <param>"
+    if isinstance(value, Exists):
+        inner = _format(value.where) if value.where is not None else "any row"
+        return f"EXISTS {value.relationship.name}({inner})"
+    if isinstance(value, Const):
+        return str(value.value).lower()
+    if isinstance(value, OrderItem):
+        return _order(value)
+    if isinstance(value, Column):
+        return value.name
+    return repr(value)
+
+
+def _order(item: OrderItem) -> str:
+    target = item.target
+    path = "".join(f"{rel.name}." for rel in target.path)
+    if isinstance(target, ColumnRef):
+        name = f"{path}{target.column.name}"
+    else:
+        column = target.column.name if target.column else "*"
+        name = f"{path}{target.relationship.name}.{target.function}({column})"
+    nulls = "" if item.nulls_first is None else (" nulls first" if item.nulls_first else " nulls last")
+    return f"{name} {'desc' if item.descending else 'asc'}{nulls}"
