@@ -70,7 +70,8 @@ class _Running:
 
 
 class WorkerPool(Generic[H]):
-    """``size`` worker threads, each with its own handle made by ``connect`` on first use."""
+    """``config.pool_size`` worker threads, each with its own handle made by ``connect`` on
+    first use (and closed by :meth:`shutdown`)."""
 
     def __init__(
         self,

@@ -35,7 +35,6 @@ from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
 
 import pytest
-
 from fixtures.chinook import (
     CHINOOK_DB,
     chinook_script,
@@ -184,7 +183,9 @@ def _mysql_reason() -> str | None:
     try:
         _mysql_connect().close()
     except Exception as error:
-        return f"MariaDB/MySQL is not reachable at {MYSQL_HOST}:{MYSQL_PORT} as {MYSQL_USER}: {error}"
+        return (
+            f"MariaDB/MySQL is not reachable at {MYSQL_HOST}:{MYSQL_PORT} as {MYSQL_USER}: {error}"
+        )
     return None
 
 

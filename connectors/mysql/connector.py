@@ -20,17 +20,27 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import aiomysql
+import pymysql.converters
 
 from federation.catalog import SourceCatalog
 from federation.connector import Capabilities, Connector
 from federation.errors import SourceError, SourceUnavailable
 
 from .._embedded import adapt_param, select_tables
-from .errors import ERRORS, connect_failure, connection_is_broken, statement_failure
+from .errors import (
+    ERRORS_OR_TIMEOUT,
+    connect_failure,
+    connection_is_broken,
+    statement_failure,
+)
 from .introspect import read_tables
 from .settings import address, connect_arguments, database, session_setup
 
 T = TypeVar("T")
+
+_RECYCLE_AFTER = 3600.0
+"""Seconds after which an idle pooled connection is replaced, well before the server's
+``wait_timeout`` drops it (a dropped one would fail the next request)."""
 
 _CLIENT_GRACE = 5.0
 """Seconds the client waits beyond the server's own statement time limit before giving up."""
@@ -43,7 +53,7 @@ class MySQLConnector(Connector):
 
     _pool: aiomysql.Pool | None = None
     server_version: str = ""
-    """``SELECT VERSION()`` of the server, read at open (``10.11.6-MariaDB``, ``8.0.36``)."""
+    """The version the server announced at open (``5.5.5-10.11.6-MariaDB``, ``8.0.36``)."""
 
     @property
     def address(self) -> str:
@@ -59,13 +69,16 @@ class MySQLConnector(Connector):
         try:
             self.server_version = await asyncio.wait_for(_server_version(arguments), limit)
             pool = aiomysql.create_pool(
-                minsize=min(int(self.config.options.get("min_pool_size", 1)), self.config.pool_size),
+                minsize=min(
+                    int(self.config.options.get("min_pool_size", 1)), self.config.pool_size
+                ),
                 maxsize=self.config.pool_size,
+                pool_recycle=float(self.config.options.get("pool_recycle", _RECYCLE_AFTER)),
                 init_command=session_setup(self.config, self.server_version),
                 **arguments,
             )
             self._pool = await asyncio.wait_for(pool, limit)
-        except (*ERRORS, TimeoutError) as error:
+        except ERRORS_OR_TIMEOUT as error:
             raise connect_failure(self.name, self.address, error) from None
 
     async def close(self) -> None:
@@ -113,24 +126,25 @@ class MySQLConnector(Connector):
         return await self._with_connection(run)
 
     async def _with_connection(self, job: Callable[[aiomysql.Connection], Awaitable[T]]) -> T:
-        if self._pool is None:
+        pool = self._pool
+        if pool is None:
             raise SourceUnavailable(self.name, "the source is not open; call open() first")
         try:
-            conn = await asyncio.wait_for(self._pool.acquire(), self.config.connect_timeout)
-        except (*ERRORS, TimeoutError) as error:
+            conn = await asyncio.wait_for(pool.acquire(), self.config.connect_timeout)
+        except ERRORS_OR_TIMEOUT as error:
             raise connect_failure(self.name, self.address, error) from None
         try:
             return await asyncio.wait_for(job(conn), self._client_timeout())
         except BaseException as error:
             if not isinstance(error, SourceError) and connection_is_broken(error):
                 conn.close()  # unread results or a dead socket: never hand it out again
-            if isinstance(error, (*ERRORS, TimeoutError)):
+            if isinstance(error, ERRORS_OR_TIMEOUT):
                 raise statement_failure(
                     self.name, self.address, error, self.config.statement_timeout
                 ) from None
             raise
         finally:
-            self._pool.release(conn)
+            pool.release(conn)
 
     def _client_timeout(self) -> float | None:
         timeout = self.config.statement_timeout
@@ -138,22 +152,44 @@ class MySQLConnector(Connector):
 
 
 async def _execute(cursor: Any, sql: str, arguments: tuple[Any, ...], source: str) -> None:
+    """Format on the client as PyMySQL does (``sql % literals``), with the driver's own escaping,
+    and send the result as it is (aiomysql 0.3 cannot escape ``bytes`` under PyMySQL 1.2)."""
+    conn = cursor.connection
     try:
-        await cursor.execute(sql, arguments)
-    except (TypeError, ValueError) as error:  # raised by `sql % arguments` on the client
+        statement = sql % tuple(_literal(conn, value) for value in arguments)
+    except (TypeError, ValueError) as error:
         raise SourceError(
             source,
             f"the statement's %s placeholders do not match its {len(arguments)} parameters "
             f"({error}); a literal % must be written %%",
         ) from None
+    await cursor.execute(statement)
+
+
+def _literal(conn: Any, value: Any) -> str:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return str(pymysql.converters.escape_bytes(bytes(value)))
+    return str(conn.escape(value))
 
 
 async def _server_version(arguments: dict[str, Any]) -> str:
+    """The server's version, from a probe connection that also proves TLS when it is asked for
+    (PyMySQL silently stays in plain text when a server offers no TLS)."""
     conn = await aiomysql.connect(**arguments)
     try:
+        if "ssl" in arguments:
+            async with conn.cursor() as cursor:
+                await cursor.execute("SHOW SESSION STATUS LIKE 'Ssl_cipher'")
+                row = await cursor.fetchone()
+            if not row or not row[1]:
+                raise _NoTLS("the server does not offer TLS, which options.ssl/sslmode require")
         return str(conn.get_server_info())
     finally:
         conn.close()
+
+
+class _NoTLS(OSError):
+    """TLS was required and the server did not offer it (a connect failure)."""
 
 
 def _adapt(value: Any) -> Any:

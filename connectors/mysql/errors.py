@@ -6,11 +6,14 @@ Messages carry the server's text and error number, and for connection failures t
 
 from __future__ import annotations
 
+from typing import Any
+
 import pymysql
 
 from federation.errors import SourceError, SourceUnavailable
 
 ERRORS: tuple[type[BaseException], ...] = (pymysql.err.MySQLError, OSError)
+ERRORS_OR_TIMEOUT: tuple[type[BaseException], ...] = (*ERRORS, TimeoutError)
 
 _UNAVAILABLE = frozenset({1040, 1044, 1045, 1049, 1053, 1129, 1130, 1927})
 """Server error numbers meaning the source cannot serve us: too many connections, access
@@ -24,7 +27,7 @@ _CLIENT_ERRORS = 2000
 
 
 def error_number(error: BaseException) -> int:
-    args = getattr(error, "args", ())
+    args: tuple[Any, ...] = getattr(error, "args", ())
     return args[0] if args and isinstance(args[0], int) else 0
 
 
@@ -60,7 +63,7 @@ def statement_failure(
 
 
 def _text(error: BaseException) -> str:
-    args = getattr(error, "args", ())
+    args: tuple[Any, ...] = getattr(error, "args", ())
     if len(args) >= 2 and isinstance(args[0], int):
         return f"{args[1]} (error {args[0]})"
     return str(error) or type(error).__name__

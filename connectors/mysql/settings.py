@@ -12,6 +12,8 @@ password percent-encoded). Options (``options:`` of the source), all optional:
     Connections opened at start (default 1, which proves the source is reachable).
 ``charset``
     Default ``utf8mb4``.
+``pool_recycle``
+    Seconds after which a pooled connection is replaced (default 3600).
 
 Every connection runs in autocommit (a pooled connection must not keep an old snapshot),
 with ``time_zone = '+00:00'`` and the server's own statement time limit (MariaDB

@@ -24,7 +24,7 @@ from federation.connector import Capabilities, Connector
 from federation.errors import SourceUnavailable
 
 from .._embedded import select_tables
-from .errors import ERRORS, connect_failure, statement_failure
+from .errors import ERRORS, ERRORS_OR_TIMEOUT, connect_failure, statement_failure
 from .introspect import read_tables
 from .settings import address, pool_arguments
 from .types import TEXT_DECODED_TYPES
@@ -53,7 +53,7 @@ class PostgresConnector(Connector):
         try:
             pool = asyncpg.create_pool(init=_init_connection, **arguments)
             self._pool = await asyncio.wait_for(pool, timeout=limit)
-        except (*ERRORS, TimeoutError) as error:
+        except ERRORS_OR_TIMEOUT as error:
             raise connect_failure(self.name, self.address, error) from None
 
     async def close(self) -> None:
@@ -106,7 +106,7 @@ class _Acquire:
         assert connector._pool is not None
         try:
             self._conn = await connector._pool.acquire(timeout=connector.config.connect_timeout)
-        except (*ERRORS, TimeoutError) as error:
+        except ERRORS_OR_TIMEOUT as error:
             raise connect_failure(connector.name, connector.address, error) from None
         return self._conn
 

@@ -12,6 +12,7 @@ from federation.errors import SourceError, SourceUnavailable
 
 ERRORS: tuple[type[BaseException], ...] = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 """What a pool, a connection or a statement may raise that the connector translates."""
+ERRORS_OR_TIMEOUT: tuple[type[BaseException], ...] = (*ERRORS, TimeoutError)
 
 _UNAVAILABLE_CLASSES = ("08", "28", "53", "57P")
 """SQLSTATE prefixes meaning the server cannot serve us: connection exceptions, bad

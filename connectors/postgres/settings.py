@@ -74,7 +74,9 @@ def _server_settings(config: SourceConfig) -> dict[str, str]:
     settings = {"TimeZone": "UTC", "application_name": "federation"}
     if config.statement_timeout > 0:
         settings["statement_timeout"] = str(int(config.statement_timeout * 1000))
-    settings.update({str(k): str(v) for k, v in dict(config.options.get("server_settings", {})).items()})
+    settings.update(
+        {str(k): str(v) for k, v in dict(config.options.get("server_settings", {})).items()}
+    )
     return settings
 
 

@@ -51,7 +51,15 @@ _BY_NAME: dict[str, ScalarType] = {
 }
 
 TEXT_DECODED_TYPES: tuple[str, ...] = (
-    "interval", "inet", "cidr", "macaddr", "money", "xml", "bit", "varbit", "point",
+    "interval",
+    "inet",
+    "cidr",
+    "macaddr",
+    "money",
+    "xml",
+    "bit",
+    "varbit",
+    "point",
 )
 """Types with no scalar of their own whose asyncpg objects (``timedelta``, ``IPv4Address``,
 ``BitString``...) would not serialise: the pool decodes them as their PostgreSQL text."""

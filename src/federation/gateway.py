@@ -100,7 +100,7 @@ class Gateway:
             operation = select_operation(parsed, operation_name)
         except RequestError as error:
             return _request_error(error.errors)
-        kind: OperationType = operation.operation.value  # type: ignore[assignment]
+        kind: OperationType = operation.operation.value
         if kind not in allowed_operations:
             message = f"{kind} operations are not allowed here; send them with POST"
             return _request_error([GraphQLError(message)], kind, not_allowed=True)

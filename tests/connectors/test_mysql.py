@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import orjson
 import pytest
+from federation_connectors.mysql import MySQLConnector
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from servers import mysql_execute
@@ -19,13 +20,13 @@ from federation.catalog import ForeignKey, ScalarType, SourceCatalog
 from federation.config import SourceConfig
 from federation.connector import load_connector_class
 from federation.errors import SourceError, SourceUnavailable
-from federation_connectors.mysql import MySQLConnector
 
 SCHEMA = """
 CREATE TABLE every_type (
     id INT AUTO_INCREMENT PRIMARY KEY,
     flag TINYINT(1), alias_flag BOOLEAN, tiny TINYINT, small SMALLINT, medium MEDIUMINT,
-    regular INT NOT NULL DEFAULT 0, unsigned_int INT UNSIGNED, big BIGINT, big_unsigned BIGINT UNSIGNED,
+    regular INT NOT NULL DEFAULT 0, unsigned_int INT UNSIGNED,
+    big BIGINT, big_unsigned BIGINT UNSIGNED,
     exact DECIMAL(20, 4), single FLOAT, dbl DOUBLE, yr YEAR,
     txt TEXT COMMENT 'Free text, "quoted" and ''single''', vc VARCHAR(10), ch CHAR(36),
     feeling ENUM('sad', 'ok'), choices SET('a', 'b'),
@@ -124,8 +125,17 @@ def test_registered_through_the_entry_point() -> None:
 async def test_chinook_keeps_its_pascal_case(chinook: MySQLConnector) -> None:
     catalog = await chinook.introspect()
     assert {table.name for table in catalog.tables} == {
-        "Album", "Artist", "Customer", "Employee", "Genre", "Invoice", "InvoiceLine",
-        "MediaType", "Playlist", "PlaylistTrack", "Track",
+        "Album",
+        "Artist",
+        "Customer",
+        "Employee",
+        "Genre",
+        "Invoice",
+        "InvoiceLine",
+        "MediaType",
+        "Playlist",
+        "PlaylistTrack",
+        "Track",
     }
     album = catalog.table("Album")
     assert album.schema == "fed_chinook"
@@ -186,7 +196,9 @@ async def test_composite_foreign_key(typed_catalog: SourceCatalog, typed_dsn: st
 
 async def test_include_and_exclude(typed_dsn: str) -> None:
     name = database_of(typed_dsn)
-    config = source(typed_dsn, include=("every_type", f"{name}.child", "MixedCase"), exclude=("MixedCase",))
+    config = source(
+        typed_dsn, include=("every_type", f"{name}.child", "MixedCase"), exclude=("MixedCase",)
+    )
     connector = MySQLConnector(config)
     await connector.open()
     try:
@@ -201,13 +213,22 @@ async def test_include_and_exclude(typed_dsn: str) -> None:
 
 
 async def test_values_come_back_as_documented(typed: MySQLConnector) -> None:
-    aware = datetime.datetime(2017, 9, 21, 11, 39, 44, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    aware = datetime.datetime(
+        2017, 9, 21, 11, 39, 44, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+    )
     await typed.fetch_rows(
         "INSERT INTO every_type (id, flag, big, exact, clock, stamp, ts, doc, raw, ch)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [
-            1000, True, 2**62 + 1, decimal.Decimal("12345678901234.5678"), datetime.time(23, 59, 1),
-            aware, aware, {"a": [1, "two", None], "ü": True}, b"\x00\xff",
+            1000,
+            True,
+            2**62 + 1,
+            decimal.Decimal("12345678901234.5678"),
+            datetime.time(23, 59, 1),
+            aware,
+            aware,
+            {"a": [1, "two", None], "ü": True},
+            b"\x00\xff",
             uuid.UUID("12345678-1234-5678-1234-567812345678"),
         ],
     )
@@ -223,7 +244,9 @@ async def test_values_come_back_as_documented(typed: MySQLConnector) -> None:
     assert raw == b"\x00\xff" and ch == "12345678-1234-5678-1234-567812345678"
 
 
-async def test_fetch_json_returns_the_text_and_counts_the_statement(chinook: MySQLConnector) -> None:
+async def test_fetch_json_returns_the_text_and_counts_the_statement(
+    chinook: MySQLConnector,
+) -> None:
     before = chinook.statements_executed
     text = await chinook.fetch_json(
         "SELECT JSON_ARRAYAGG(JSON_OBJECT('id', ArtistId, 'name', Name))"
@@ -242,14 +265,27 @@ async def test_percent_must_be_doubled_and_is_sent_once(chinook: MySQLConnector)
 
 
 HOSTILE = [
-    "it's", 'say "hi"', "back\\slash", "\\'", "100% sure", "%s %(x)s %%", "$1 $2",
-    "'; DROP TABLE x; -- ", "naïve 日本語 🎉", "\u202eright-to-left", "x" * 10_000, "", "\t\n\r",
+    "it's",
+    'say "hi"',
+    "back\\slash",
+    "\\'",
+    "100% sure",
+    "%s %(x)s %%",
+    "$1 $2",
+    "'; DROP TABLE x; -- ",
+    "naïve 日本語 🎉",
+    "\u202eright-to-left",
+    "x" * 10_000,
+    "",
+    "\t\n\r",
     "\x00nul\x1a",
 ]
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-async def test_hostile_strings_round_trip_through_a_table(typed: MySQLConnector, value: str) -> None:
+async def test_hostile_strings_round_trip_through_a_table(
+    typed: MySQLConnector, value: str
+) -> None:
     await typed.fetch_rows("INSERT INTO hostile (value) VALUES (%s)", [value])
     stored = await typed.fetch_rows(
         "SELECT value FROM hostile WHERE value = %s ORDER BY id DESC LIMIT 1", [value]
@@ -257,9 +293,13 @@ async def test_hostile_strings_round_trip_through_a_table(typed: MySQLConnector,
     assert stored == [(value,)]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=st.text(st.characters(blacklist_categories=("Cs",))))
-async def test_any_text_round_trips_through_a_parameter(chinook: MySQLConnector, value: str) -> None:
+async def test_any_text_round_trips_through_a_parameter(
+    chinook: MySQLConnector, value: str
+) -> None:
     rows = await chinook.fetch_rows("SELECT %s, CHAR_LENGTH(%s)", [value, value])
     assert rows == [(value, len(value))]
 
@@ -267,7 +307,9 @@ async def test_any_text_round_trips_through_a_parameter(chinook: MySQLConnector,
 # --- errors ----------------------------------------------------------------------------------
 
 
-async def test_syntax_error_is_a_source_error_with_the_server_message(chinook: MySQLConnector) -> None:
+async def test_syntax_error_is_a_source_error_with_the_server_message(
+    chinook: MySQLConnector,
+) -> None:
     with pytest.raises(SourceError) as caught:
         await chinook.fetch_rows("SELEC 1", [])
     assert not isinstance(caught.value, SourceUnavailable)
@@ -319,3 +361,17 @@ async def test_unknown_database_is_unavailable(chinook_mysql: str) -> None:
 async def test_a_dsn_of_another_kind_says_what_is_expected() -> None:
     with pytest.raises(SourceUnavailable, match="mysql://"):
         await MySQLConnector(source("postgresql://x@127.0.0.1/db")).open()
+
+
+async def test_required_tls_is_never_silently_plain_text(chinook_mysql: str) -> None:
+    connector = MySQLConnector(source(chinook_mysql, options={"sslmode": "require"}))
+    try:
+        await connector.open()
+    except SourceUnavailable as error:
+        assert "TLS" in str(error)  # this server offers no TLS: refused, not downgraded
+        return
+    try:
+        rows = await connector.fetch_rows("SHOW SESSION STATUS LIKE 'Ssl_cipher'", [])
+        assert rows and rows[0][1]
+    finally:
+        await connector.close()

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 
 import orjson
 import pytest
+from federation_connectors.postgres import PostgresConnector
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from servers import pg_execute
@@ -19,7 +20,6 @@ from federation.catalog import ForeignKey, ScalarType, SourceCatalog
 from federation.config import SourceConfig
 from federation.connector import load_connector_class
 from federation.errors import SourceError, SourceUnavailable
-from federation_connectors.postgres import PostgresConnector
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS citext;
@@ -126,8 +126,17 @@ async def test_chinook_tables_keys_and_types(chinook: PostgresConnector) -> None
     catalog = await chinook.introspect()
     names = {table.name for table in catalog.tables}
     assert names == {
-        "album", "artist", "customer", "employee", "genre", "invoice", "invoice_line",
-        "media_type", "playlist", "playlist_track", "track",
+        "album",
+        "artist",
+        "customer",
+        "employee",
+        "genre",
+        "invoice",
+        "invoice_line",
+        "media_type",
+        "playlist",
+        "playlist_track",
+        "track",
     }
     assert all(table.schema == "public" for table in catalog.tables)
     assert catalog.table("playlist_track").primary_key == ("playlist_id", "track_id")
@@ -217,7 +226,9 @@ async def test_include_and_exclude(typed_dsn: str) -> None:
     finally:
         await connector.close()
     assert {table.qualified_name for table in catalog.tables} == {
-        "public.every_type", "other.parent", "public.child",
+        "public.every_type",
+        "other.parent",
+        "public.child",
     }
 
 
@@ -229,11 +240,21 @@ async def test_values_come_back_as_documented(typed: PostgresConnector) -> None:
         "INSERT INTO every_type (id, regular, big, exact, stamp_tz, ident, docb, ints, tags, raw,"
         " span, addr, day) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         [
-            1000, 1, 2**62 + 1, decimal.Decimal("12345678901234.5678"),
-            datetime.datetime(2017, 9, 21, 11, 39, 44, tzinfo=datetime.timezone(datetime.timedelta(hours=2))),
+            1000,
+            1,
+            2**62 + 1,
+            decimal.Decimal("12345678901234.5678"),
+            datetime.datetime(
+                2017, 9, 21, 11, 39, 44, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+            ),
             uuid.UUID("12345678-1234-5678-1234-567812345678"),
-            {"a": [1, "two", None], "ü": True}, [1, 2], ["x", "y"], b"\x00\xff",
-            "1 day 02:00:00", "10.0.0.1", datetime.date(2020, 2, 29),
+            {"a": [1, "two", None], "ü": True},
+            [1, 2],
+            ["x", "y"],
+            b"\x00\xff",
+            "1 day 02:00:00",
+            "10.0.0.1",
+            datetime.date(2020, 2, 29),
         ],
     )
     rows = await typed.fetch_rows(
@@ -274,8 +295,18 @@ async def test_jsonb_parameters_take_json_values(chinook: PostgresConnector, val
 
 
 HOSTILE = [
-    "it's", 'say "hi"', "back\\slash", "100% sure", "%s %(x)s %%", "$1 $2", "'; DROP TABLE x; --",
-    "naïve 日本語 🎉", "\u202eright-to-left", "x" * 10_000, "", "\t\n\r",
+    "it's",
+    'say "hi"',
+    "back\\slash",
+    "100% sure",
+    "%s %(x)s %%",
+    "$1 $2",
+    "'; DROP TABLE x; --",
+    "naïve 日本語 🎉",
+    "\u202eright-to-left",
+    "x" * 10_000,
+    "",
+    "\t\n\r",
 ]
 
 
@@ -288,7 +319,9 @@ async def test_hostile_strings_round_trip_through_a_table(
     assert stored == [(value,)]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(value=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")))
 async def test_any_text_round_trips_through_a_parameter(
     chinook: PostgresConnector, value: str
@@ -351,3 +384,19 @@ async def test_unknown_database_is_unavailable(chinook_pg: str) -> None:
 async def test_fetch_before_open_is_unavailable(chinook_pg: str) -> None:
     with pytest.raises(SourceUnavailable, match="open"):
         await PostgresConnector(source(chinook_pg)).fetch_rows("SELECT 1", [])
+
+
+async def test_required_tls_is_never_silently_plain_text(chinook_pg: str) -> None:
+    connector = PostgresConnector(source(chinook_pg, options={"sslmode": "require"}))
+    try:
+        await connector.open()
+    except SourceUnavailable as error:
+        assert "SSL" in str(error)  # this server offers no TLS: refused, not downgraded
+        return
+    try:
+        rows = await connector.fetch_rows(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", []
+        )
+        assert rows == [(True,)]
+    finally:
+        await connector.close()

@@ -90,7 +90,7 @@ class Reference:
         assert isinstance(source, FunctionFields)
         column = source.table.columns[name]
         value = semantics.aggregate(source.function, [r[column.name] for r in source.rows])
-        return encode(column, value) if source.function in ("min", "max") else value
+        return encode(column, value) if source.function in ("min", "max", "sum") else value
 
     def root(self, name: str, args: dict[str, Any]) -> Any:
         entry = self.model.roots[name]
@@ -164,11 +164,22 @@ def _rows(connection: sqlite3.Connection, t: TableType) -> list[Row]:
 
 
 def encode(column: Column, value: Any) -> Any:
-    """A stored value as the gateway returns it."""
+    """A stored value as the gateway returns it. ``sum`` goes through here too: for bigint and
+    numeric a string, which graphql-core's Float also accepts (it parses numeric strings)."""
     if value is None:
         return None
     if column.type in (ScalarType.BIGINT, ScalarType.NUMERIC):
-        return str(value)
+        return real_text(value) if isinstance(value, float) else str(value)
     if column.type in (ScalarType.TIMESTAMP, ScalarType.TIMESTAMPTZ):
         return str(value).replace(" ", "T")
     return value
+
+
+def real_text(value: float) -> str:
+    """A REAL as SQLite's ``CAST(x AS TEXT)`` writes it (``%!.15g``: 15 significant digits,
+    always a decimal point): a ``numeric`` column has REAL affinity in SQLite."""
+    text = f"{value:.15g}"
+    mantissa, e, exponent = text.partition("e")
+    if "." not in mantissa and mantissa.lstrip("-").isdigit():
+        mantissa += ".0"
+    return mantissa + (f"e{exponent}" if e else "")

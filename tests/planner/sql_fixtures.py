@@ -13,9 +13,11 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
+
+import pytest
 
 from federation.catalog import Column, ScalarType, Table
 from federation.planner.plan import (
@@ -84,12 +86,35 @@ UNICODE = "Zoë 100% $1 ? 名前"
 
 ROWS: dict[str, list[tuple[Any, ...]]] = {
     "authors": [
-        (1, "Ada", "Ada Lovelace", True, 4.5, 9007199254740993, Decimal("12.5"),
-         {"z": 1, "a": [1, 2]}, b"\xde\xad", dt.date(1815, 12, 10),
-         dt.datetime(2017, 9, 21, 9, 39, 44), 3),
+        (
+            1,
+            "Ada",
+            "Ada Lovelace",
+            True,
+            4.5,
+            9007199254740993,
+            Decimal("12.5"),
+            {"z": 1, "a": [1, 2]},
+            b"\xde\xad",
+            dt.date(1815, 12, 10),
+            dt.datetime(2017, 9, 21, 9, 39, 44),
+            3,
+        ),
         (2, HOSTILE, None, False, None, None, None, None, None, None, None, 1),
-        (3, UNICODE, "Zoë", None, 2.0, -5, Decimal("0.25"), [1, "x"], b"", dt.date(2000, 1, 1),
-         dt.datetime(2020, 2, 29, 23, 59, 59), None),
+        (
+            3,
+            UNICODE,
+            "Zoë",
+            None,
+            2.0,
+            -5,
+            Decimal("0.25"),
+            [1, "x"],
+            b"",
+            dt.date(2000, 1, 1),
+            dt.datetime(2020, 2, 29, 23, 59, 59),
+            None,
+        ),
     ],
     "articles": [
         (10, 1, "Intro", 2, 5, True),
@@ -149,22 +174,66 @@ def groups(query: GroupSelect, key: str = "groups") -> RootField:
 # --- engines ----------------------------------------------------------------------------------
 
 _DDL_TYPES: dict[str, dict[ScalarType, str]] = {
-    "sqlite": {S.INT: "INTEGER", S.BIGINT: "INTEGER", S.FLOAT: "REAL", S.NUMERIC: "NUMERIC",
-               S.STRING: "TEXT", S.BOOLEAN: "BOOLEAN", S.JSON: "TEXT", S.BYTES: "BLOB",
-               S.DATE: "TEXT", S.TIMESTAMP: "TEXT", S.TIMESTAMPTZ: "TEXT", S.TIME: "TEXT",
-               S.UUID: "TEXT"},
-    "duckdb": {S.INT: "INTEGER", S.BIGINT: "BIGINT", S.FLOAT: "DOUBLE",
-               S.NUMERIC: "DECIMAL(18,4)", S.STRING: "VARCHAR", S.BOOLEAN: "BOOLEAN",
-               S.JSON: "JSON", S.BYTES: "BLOB", S.DATE: "DATE", S.TIMESTAMP: "TIMESTAMP",
-               S.TIMESTAMPTZ: "TIMESTAMPTZ", S.TIME: "TIME", S.UUID: "UUID"},
-    "postgres": {S.INT: "integer", S.BIGINT: "bigint", S.FLOAT: "double precision",
-                 S.NUMERIC: "numeric", S.STRING: "text", S.BOOLEAN: "boolean", S.JSON: "jsonb",
-                 S.BYTES: "bytea", S.DATE: "date", S.TIMESTAMP: "timestamp",
-                 S.TIMESTAMPTZ: "timestamptz", S.TIME: "time", S.UUID: "uuid"},
-    "mysql": {S.INT: "INT", S.BIGINT: "BIGINT", S.FLOAT: "DOUBLE", S.NUMERIC: "DECIMAL(18,4)",
-              S.STRING: "TEXT", S.BOOLEAN: "BOOLEAN", S.JSON: "JSON", S.BYTES: "BLOB",
-              S.DATE: "DATE", S.TIMESTAMP: "DATETIME", S.TIMESTAMPTZ: "TIMESTAMP",
-              S.TIME: "TIME", S.UUID: "CHAR(36)"},
+    "sqlite": {
+        S.INT: "INTEGER",
+        S.BIGINT: "INTEGER",
+        S.FLOAT: "REAL",
+        S.NUMERIC: "NUMERIC",
+        S.STRING: "TEXT",
+        S.BOOLEAN: "BOOLEAN",
+        S.JSON: "TEXT",
+        S.BYTES: "BLOB",
+        S.DATE: "TEXT",
+        S.TIMESTAMP: "TEXT",
+        S.TIMESTAMPTZ: "TEXT",
+        S.TIME: "TEXT",
+        S.UUID: "TEXT",
+    },
+    "duckdb": {
+        S.INT: "INTEGER",
+        S.BIGINT: "BIGINT",
+        S.FLOAT: "DOUBLE",
+        S.NUMERIC: "DECIMAL(18,4)",
+        S.STRING: "VARCHAR",
+        S.BOOLEAN: "BOOLEAN",
+        S.JSON: "JSON",
+        S.BYTES: "BLOB",
+        S.DATE: "DATE",
+        S.TIMESTAMP: "TIMESTAMP",
+        S.TIMESTAMPTZ: "TIMESTAMPTZ",
+        S.TIME: "TIME",
+        S.UUID: "UUID",
+    },
+    "postgres": {
+        S.INT: "integer",
+        S.BIGINT: "bigint",
+        S.FLOAT: "double precision",
+        S.NUMERIC: "numeric",
+        S.STRING: "text",
+        S.BOOLEAN: "boolean",
+        S.JSON: "jsonb",
+        S.BYTES: "bytea",
+        S.DATE: "date",
+        S.TIMESTAMP: "timestamp",
+        S.TIMESTAMPTZ: "timestamptz",
+        S.TIME: "time",
+        S.UUID: "uuid",
+    },
+    "mysql": {
+        S.INT: "INT",
+        S.BIGINT: "BIGINT",
+        S.FLOAT: "DOUBLE",
+        S.NUMERIC: "DECIMAL(18,4)",
+        S.STRING: "TEXT",
+        S.BOOLEAN: "BOOLEAN",
+        S.JSON: "JSON",
+        S.BYTES: "BLOB",
+        S.DATE: "DATE",
+        S.TIMESTAMP: "DATETIME",
+        S.TIMESTAMPTZ: "TIMESTAMP",
+        S.TIME: "TIME",
+        S.UUID: "CHAR(36)",
+    },
 }
 
 
@@ -177,12 +246,15 @@ def ddl(dialect: str, table: Table) -> str:
 def insert_sql(dialect: str, table: Table) -> str:
     q = "`" if dialect == "mysql" else '"'
     names = ", ".join(f"{q}{c.name}{q}" for c in table.columns)
+    if dialect == "mysql":
+        names = names.replace("%", "%%")  # the statement is %-formatted by the driver
     n = len(table.columns)
     marks = {
         "postgres": ", ".join(f"${i}" for i in range(1, n + 1)),
         "mysql": ", ".join(["%s"] * n),
     }.get(dialect, ", ".join(["?"] * n))
-    return f"INSERT INTO {q}{table.name}{q} ({names}) VALUES ({marks})"
+    name = table.name.replace("%", "%%") if dialect == "mysql" else table.name
+    return f"INSERT INTO {q}{name}{q} ({names}) VALUES ({marks})"
 
 
 def adapt(dialect: str, value: Any, type_: ScalarType) -> Any:
@@ -194,12 +266,14 @@ def adapt(dialect: str, value: Any, type_: ScalarType) -> Any:
     if dialect == "sqlite":
         if isinstance(value, dt.datetime):
             return value.isoformat(sep=" ")
-        if isinstance(value, dt.date | uuid.UUID):
+        if isinstance(value, dt.date | dt.time | uuid.UUID):
             return str(value)
         if isinstance(value, Decimal):
             return float(value)
     if dialect == "mysql" and isinstance(value, uuid.UUID):
         return str(value)
+    if dialect == "mysql" and isinstance(value, dt.datetime) and value.tzinfo:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)  # the session is in UTC
     return value
 
 
@@ -213,7 +287,10 @@ class Engine:
             self.execute(ddl(self.dialect, table))
             sql = insert_sql(self.dialect, table)
             for row in rows.get(table.name, []):
-                values = [adapt(self.dialect, v, col.type) for v, col in zip(row, table.columns)]
+                values = [
+                    adapt(self.dialect, v, col.type)
+                    for v, col in zip(row, table.columns, strict=True)
+                ]
                 self.execute(sql, tuple(values))
 
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> None:
@@ -299,13 +376,19 @@ class MySQLEngine(Engine):
 
     def __init__(self, database: str) -> None:
         import pymysql
-
         from servers import MYSQL_HOST, MYSQL_PASSWORD, MYSQL_PORT, MYSQL_USER
 
         self.conn = pymysql.connect(
-            host=MYSQL_HOST, port=MYSQL_PORT, user=MYSQL_USER, password=MYSQL_PASSWORD,
-            database=database, autocommit=True, charset="utf8mb4", init_command=
-            "SET time_zone = '+00:00'",
+            host=MYSQL_HOST,
+            port=MYSQL_PORT,
+            user=MYSQL_USER,
+            password=MYSQL_PASSWORD,
+            database=database,
+            autocommit=True,
+            charset="utf8mb4",
+            # what the MySQL connector must set too: UTC for TIMESTAMP, and no 1 MB cap on
+            # JSON_ARRAYAGG (MariaDB truncates at group_concat_max_len, silently)
+            init_command="SET time_zone = '+00:00', group_concat_max_len = 18446744073709551615",
         )
 
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> None:
@@ -321,4 +404,20 @@ class MySQLEngine(Engine):
         self.conn.close()
 
 
-EngineFactory = Callable[[], Engine]
+ENGINES = ["sqlite", "duckdb", "postgres", "mysql"]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    db: Engine
+    if request.param == "sqlite":
+        db = SQLiteEngine()
+    elif request.param == "duckdb":
+        db = DuckDBEngine()
+    elif request.param == "postgres":
+        db = PostgresEngine(request.getfixturevalue("pg_database"))
+    else:
+        db = MySQLEngine(request.getfixturevalue("mysql_database").rsplit("/", 1)[-1])
+    db.load(TABLES, ROWS)
+    yield db
+    db.close()

@@ -3,11 +3,13 @@ PostgreSQL and MariaDB loaded with the same rows, and must return exactly the ex
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+import uuid
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import sql_fixtures
 from sql_fixtures import (
     ARTICLE_OF_COMMENT,
     ARTICLES,
@@ -17,14 +19,8 @@ from sql_fixtures import (
     COMMENTS,
     COMMENTS_OF_ARTICLE,
     HOSTILE,
-    ROWS,
-    TABLES,
     UNICODE,
-    DuckDBEngine,
     Engine,
-    MySQLEngine,
-    PostgresEngine,
-    SQLiteEngine,
     asc,
     c,
     cols,
@@ -34,11 +30,13 @@ from sql_fixtures import (
     select,
 )
 
-from federation.catalog import ScalarType
+from federation.catalog import Column, ScalarType, Table
+from federation.errors import QueryError
 from federation.planner.plan import (
     AggregateRef,
     And,
     ArrayRelationField,
+    ColumnField,
     ColumnRef,
     Compare,
     Const,
@@ -47,26 +45,13 @@ from federation.planner.plan import (
     ObjectRelationField,
     Or,
     OrderItem,
+    Select,
+    TableRef,
     TypenameField,
 )
+from federation.planner.sql import compile_root
 
-ENGINES = ["sqlite", "duckdb", "postgres", "mysql"]
-
-
-@pytest.fixture(scope="module", params=ENGINES)
-def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    db: Engine
-    if request.param == "sqlite":
-        db = SQLiteEngine()
-    elif request.param == "duckdb":
-        db = DuckDBEngine()
-    elif request.param == "postgres":
-        db = PostgresEngine(request.getfixturevalue("pg_database"))
-    else:
-        db = MySQLEngine(request.getfixturevalue("mysql_database").rsplit("/", 1)[-1])
-    db.load(TABLES, ROWS)
-    yield db
-    db.close()
+engine = sql_fixtures.engine  # the fixture: every test runs on each engine
 
 
 def ids(table: Any = AUTHORS, **args: Any) -> Any:
@@ -152,6 +137,28 @@ def test_values_are_encoded_as_graphql_returns_them(engine: Engine) -> None:
     assert obrien == dict.fromkeys(names, None) | {"active": False}
     assert zoe["active"] is None and zoe["big"] == "-5" and zoe["meta"] == [1, "x"]
     assert zoe["avatar"] == "\\x" and zoe["score"] == 2.0
+
+
+def test_uuid_time_and_timestamptz(engine: Engine) -> None:
+    moments = Table(
+        "moments",
+        (
+            Column("id", ScalarType.INT, nullable=False),
+            Column("key", ScalarType.UUID),
+            Column("at", ScalarType.TIME),
+            Column("stamp", ScalarType.TIMESTAMPTZ),
+        ),
+        primary_key=("id",),
+    )
+    key = uuid.UUID("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
+    stamp = dt.datetime(2017, 9, 21, 11, 39, 44, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+    if engine.dialect == "sqlite":  # SQLite stores the text it is given
+        stamp = stamp.astimezone(dt.UTC)
+    engine.load([moments], {"moments": [(1, key, dt.time(9, 39, 44), stamp)]})
+    fields = tuple(ColumnField(col.name, col) for col in moments.columns[1:])
+    where = Compare(moments.column("key"), "_eq", str(key))
+    rows = engine.run(many(Select(TableRef("db", moments), fields, where=where)))
+    assert rows == [{"key": str(key), "at": "09:39:44", "stamp": "2017-09-21T09:39:44+00:00"}]
 
 
 # --- nesting ----------------------------------------------------------------------------------
@@ -300,8 +307,9 @@ def test_exists_through_relationships(engine: Engine) -> None:
         ARTICLES_OF_AUTHOR, Exists(COMMENTS_OF_ARTICLE, eq(COMMENTS, "user", "_eq", "bob"))
     )
     assert where_ids(engine, by_bob) == [1]
-    assert where_ids(engine, Exists(AUTHOR_OF_ARTICLE, eq(AUTHORS, "name", "_eq", HOSTILE)),
-                     ARTICLES) == [13]
+    assert where_ids(
+        engine, Exists(AUTHOR_OF_ARTICLE, eq(AUTHORS, "name", "_eq", HOSTILE)), ARTICLES
+    ) == [13]
 
 
 def test_cast_compares_the_column_as_text(engine: Engine) -> None:
@@ -368,3 +376,63 @@ def test_distinct_on_keeps_the_first_row_of_each_partition(engine: Engine) -> No
         distinct_on=(ARTICLES.column("author_id"),),
     )
     assert engine.run(many(query)) == [{"author_id": 1, "id": 10}, {"author_id": 2, "id": 13}]
+
+
+def test_percent_question_mark_and_dollar_in_identifiers(engine: Engine) -> None:
+    odd = Table(
+        "odd % table ?",
+        (Column("id", ScalarType.INT, nullable=False), Column("100% sure $1", ScalarType.STRING)),
+        primary_key=("id",),
+    )
+    engine.load([odd], {odd.name: [(1, "a%b"), (2, "?")]})
+    sure = ColumnField("sure", odd.column("100% sure $1"))
+    where = Compare(odd.column("100% sure $1"), "_like", "%\\%%")
+    query = Select(TableRef("db", odd), (sure,), where=where)
+    assert engine.run(many(query)) == [{"sure": "a%b"}]
+
+
+# --- dialect-specific operators ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "expected"),
+    [
+        ("_regex", "^[AZ]", [1, 3]),
+        ("_nregex", "^[AZ]", [2]),
+        ("_iregex", "^a", [1]),
+        ("_niregex", "^a", [2, 3]),
+        ("_similar", "(Ada|Bob)", [1]),
+        ("_nsimilar", "(Ada|Bob)", [2, 3]),
+    ],
+)
+def test_regex_operators(engine: Engine, op: str, value: str, expected: list[int]) -> None:
+    where = eq(AUTHORS, "name", op, value)
+    supported = engine.dialect == "postgres" or (engine.dialect == "duckdb" and "similar" not in op)
+    if not supported:
+        with pytest.raises(QueryError, match=f"operator {op} is not supported"):
+            compile_root(ids(where=where), engine.dialect)
+        return
+    assert where_ids(engine, where) == expected
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "expected"),
+    [
+        ("_contains", {"z": 1}, [1]),
+        ("_contains", [1], [3]),
+        ("_contained_in", {"z": 1, "a": [1, 2], "b": 0}, [1]),
+        ("_has_key", "z", [1]),
+        ("_has_keys_any", ["a", "q"], [1]),
+        ("_has_keys_all", ["a", "q"], []),
+        ("_eq", {"a": [1, 2], "z": 1}, [1]),
+    ],
+)
+def test_jsonb_operators(engine: Engine, op: str, value: Any, expected: list[int]) -> None:
+    where = eq(AUTHORS, "meta", op, value)
+    if engine.dialect != "postgres":
+        if op == "_eq":
+            pytest.skip("_eq on JSON compares text outside PostgreSQL")
+        with pytest.raises(QueryError, match="needs PostgreSQL jsonb"):
+            compile_root(ids(where=where), engine.dialect)
+        return
+    assert where_ids(engine, where) == expected

@@ -209,18 +209,18 @@ def having(t: TableType, value: dict[str, Any] | None) -> GroupHaving | None:
     items: list[GroupHaving] = []
     for name, operand in value.items():
         if name == "_and":
-            items.append(And(tuple(_required(having(t, v)) for v in operand)))  # type: ignore[arg-type]
+            items.append(And(tuple(_required(having(t, v)) for v in operand)))
         elif name == "_or":
-            items.append(Or(tuple(_required(having(t, v)) for v in operand)))  # type: ignore[arg-type]
+            items.append(Or(tuple(_required(having(t, v)) for v in operand)))
         elif name == "_not":
-            items.append(Not(_required(having(t, operand))))  # type: ignore[arg-type]
+            items.append(Not(_required(having(t, operand))))
         elif name == "count":
             items.extend(AggregateCompare("count", None, op, v) for op, v in operand.items())
         else:
             for column_name, ops in operand.items():
                 column = t.columns[column_name]
                 items.extend(AggregateCompare(name, column, op, v) for op, v in ops.items())
-    return items[0] if len(items) == 1 else And(tuple(items))  # type: ignore[arg-type]
+    return items[0] if len(items) == 1 else And(tuple(items))
 
 
 def _required(value: GroupHaving | None) -> GroupHaving:

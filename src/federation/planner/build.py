@@ -27,6 +27,7 @@ from federation.planner.plan import (
     AggregateSelect,
     And,
     ArrayRelationField,
+    BoolExp,
     ColumnAggregate,
     ColumnField,
     Compare,
@@ -105,7 +106,9 @@ class Planner:
         if entry.kind == "many":
             return RootField(key, "many", source, self.select(t, nodes, args), nullable=False)
         if entry.kind == "one":
-            where = And(tuple(Compare(column, "_eq", args[n]) for n, column in t.primary_key))
+            where: BoolExp = And(
+                tuple(Compare(column, "_eq", args[n]) for n, column in t.primary_key)
+            )
             select = self.select(t, nodes, {})
             select = Select(select.table, select.fields, where=where)
             return RootField(key, "one", source, select, nullable=True)

@@ -10,7 +10,7 @@ a statement that builds JSON inside the database can emit exactly the response's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar, Union
 
 from federation.catalog import Column, ScalarType, Table
 
@@ -36,19 +36,22 @@ class Relationship:
 # --- boolean expressions (<t>_bool_exp) ----------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class And:
-    items: tuple[BoolExp, ...]
+Leaf = TypeVar("Leaf")
 
 
 @dataclass(frozen=True, slots=True)
-class Or:
-    items: tuple[BoolExp, ...]
+class And(Generic[Leaf]):
+    items: tuple[Leaf, ...]
 
 
 @dataclass(frozen=True, slots=True)
-class Not:
-    item: BoolExp
+class Or(Generic[Leaf]):
+    items: tuple[Leaf, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Generic[Leaf]):
+    item: Leaf
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +81,7 @@ class Const:
     value: bool
 
 
-BoolExp = And | Or | Not | Compare | Exists | Const
+BoolExp = Union[And["BoolExp"], Or["BoolExp"], Not["BoolExp"], Compare, Exists, Const]  # noqa: UP007
 
 # --- ordering ---------------------------------------------------------------------------------
 
@@ -254,7 +257,9 @@ class AggregateCompare:
     value: Any
 
 
-GroupHaving = And | Or | Not | AggregateCompare
+GroupHaving = Union[  # noqa: UP007
+    And["GroupHaving"], Or["GroupHaving"], Not["GroupHaving"], AggregateCompare
+]
 
 
 @dataclass(frozen=True, slots=True)

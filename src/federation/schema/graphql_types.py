@@ -173,10 +173,13 @@ class _TypeBuilder:
     def object_fields(self, t: TableType) -> dict[str, GraphQLField]:
         fields: dict[str, GraphQLField] = {}
         for name, column in t.columns.items():
-            out: GraphQLOutputType = self.scalar(column)
+            scalar = self.scalar(column)
+            out: GraphQLOutputType = scalar if column.nullable else GraphQLNonNull(scalar)
+            declared = column.source_type or column.type.value
             fields[name] = GraphQLField(
-                out if column.nullable else GraphQLNonNull(out),
-                description=t.column_descriptions.get(name) or f'Column "{column.name}" ({column.source_type or column.type.value}).',
+                out,
+                description=t.column_descriptions.get(name)
+                or f'Column "{column.name}" ({declared}).',
             )
         for name, rel in t.relationships.items():
             target = self.model.type_of(rel.target)

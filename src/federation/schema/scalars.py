@@ -106,6 +106,10 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _json_literal(node: ValueNode, variables: Any = None) -> Any:
+    return value_from_ast_untyped(node, variables)
+
+
 BIGINT = _scalar(
     "bigint", "A 64-bit integer, sent as a JSON string so no precision is lost.", _parse_bigint
 )
@@ -130,7 +134,7 @@ JSONB = GraphQLScalarType(
     description="Any JSON value, embedded as JSON.",
     serialize=_json_value,
     parse_value=_json_value,
-    parse_literal=lambda node, variables=None: value_from_ast_untyped(node, variables),
+    parse_literal=_json_literal,
 )
 BYTEA = _scalar("bytea", "Binary data as base64 text.", _parse_bytes)
 

@@ -24,7 +24,7 @@ from federation.planner.plan import (
 from federation.planner.sql import select as rows_json
 from federation.planner.sql.context import Context, column
 from federation.planner.sql.dialects.base import text
-from federation.planner.sql.ordering import ordered
+from federation.planner.sql.ordering import resort, sort_keys
 from federation.planner.sql.rows import Link, RowSet, row_set
 
 ColumnOf = Callable[[Column], exp.Expr]
@@ -75,14 +75,10 @@ def _over_derived(ctx: Context, agg: AggregateSelect, rows: RowSet) -> exp.Selec
         value = rows_json.row_object(ctx, node.fields, rows.alias)
         projections.append(value.as_(f"__j{i}", quoted=True))
     if dialect.ordered_aggregates and nodes:
-        projections += [t.this.as_(f"__o{i}", quoted=True) for i, t in enumerate(rows.order)]
+        projections += sort_keys(rows.order)
     inner = rows.query(projections, sort=bool(nodes) and not dialect.ordered_aggregates)
     alias = ctx.alias("r")
-    order = [
-        ordered(column(alias, f"__o{i}"), bool(t.args.get("desc")),
-                bool(t.args.get("nulls_first")))
-        for i, t in enumerate(rows.order)
-    ] if dialect.ordered_aggregates and nodes else []
+    order = resort(rows.order, alias) if dialect.ordered_aggregates and nodes else []
 
     def nodes_value(index: int) -> exp.Expr:
         return dialect.json_array_agg(dialect.reread(column(alias, f"__j{index}")), order)
@@ -148,5 +144,7 @@ def _column_aggregate(ctx: Context, item: ColumnAggregate, col: ColumnOf) -> exp
             pairs.append((field.key, text(field.typename)))
             continue
         value = dialect.aggregate(item.function, col(field.column))
-        pairs.append((field.key, dialect.encode(value, result_type(item.function, field.column.type))))
+        pairs.append(
+            (field.key, dialect.encode(value, result_type(item.function, field.column.type)))
+        )
     return dialect.json_object(pairs)

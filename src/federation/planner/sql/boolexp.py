@@ -19,8 +19,12 @@ _COMPARISONS: dict[str, type[exp.Binary]] = {
     "_lt": exp.LT,
     "_lte": exp.LTE,
 }
-_LIKE = {"_like": (False, False), "_nlike": (False, True), "_ilike": (True, False),
-         "_nilike": (True, True)}
+_LIKE = {
+    "_like": (False, False),
+    "_nlike": (False, True),
+    "_ilike": (True, False),
+    "_nilike": (True, True),
+}
 _REGEX = frozenset({"_similar", "_nsimilar", "_regex", "_nregex", "_iregex", "_niregex"})
 _JSON = frozenset({"_contains", "_contained_in", "_has_key", "_has_keys_any", "_has_keys_all"})
 

@@ -21,7 +21,7 @@ from federation.planner.sql.aggregate import ColumnOf, aggregate_block, result_t
 from federation.planner.sql.boolexp import compare_value
 from federation.planner.sql.context import Context, column, conjunction
 from federation.planner.sql.dialects.base import text
-from federation.planner.sql.ordering import count_or_aggregate, ordered
+from federation.planner.sql.ordering import count_or_aggregate, ordered, resort, sort_keys
 from federation.planner.sql.rows import row_set
 from federation.planner.sql.select import JSON_COLUMN
 
@@ -45,7 +45,7 @@ def group_query(ctx: Context, groups: GroupSelect) -> exp.Select:
     order = [_group_order(ctx, item, col) for item in groups.order_by]
     projections = [_group_object(ctx, groups, col).as_(JSON_COLUMN, quoted=True)]
     if dialect.ordered_aggregates:
-        projections += [t.this.as_(f"__o{i}", quoted=True) for i, t in enumerate(order)]
+        projections += sort_keys(order)
     inner = exp.select(*projections).from_(source, copy=False)
     inner = inner.where(conjunction(conditions), copy=False)
     if groups.by:
@@ -57,11 +57,7 @@ def group_query(ctx: Context, groups: GroupSelect) -> exp.Select:
         inner = inner.order_by(*order, copy=False)
     inner = _paginate(ctx, inner, groups)
     outer = ctx.alias("g")
-    outer_order = [
-        ordered(column(outer, f"__o{i}"), bool(t.args.get("desc")),
-                bool(t.args.get("nulls_first")))
-        for i, t in enumerate(order)
-    ] if dialect.ordered_aggregates else []
+    outer_order = resort(order, outer) if dialect.ordered_aggregates else []
     value = dialect.reread(column(outer, JSON_COLUMN))
     array = dialect.json_array_agg(value, outer_order)
     return exp.select(array).from_(inner.subquery(outer, copy=False), copy=False)
@@ -78,8 +74,12 @@ def _group_object(ctx: Context, groups: GroupSelect, col: ColumnOf) -> exp.Expr:
         else:
             assert isinstance(field, GroupKeyBlock)
             keys = [
-                (f.key, text(f.typename) if isinstance(f, TypenameField)
-                 else dialect.encode(col(f.column), f.column.type))
+                (
+                    f.key,
+                    text(f.typename)
+                    if isinstance(f, TypenameField)
+                    else dialect.encode(col(f.column), f.column.type),
+                )
                 for f in field.fields
             ]
             pairs.append((field.key, dialect.json_object(keys)))
@@ -95,7 +95,8 @@ def _group_order(ctx: Context, item: GroupOrderItem, col: ColumnOf) -> exp.Order
         value = count_or_aggregate(
             ctx, item.function, col(item.column) if item.column is not None else None
         )
-    return ordered(value, item.descending, item.nulls_first)
+    nullable = item.function != "count"
+    return ordered(ctx, value, item.descending, item.nulls_first, nullable=nullable)
 
 
 def _having(ctx: Context, having: GroupHaving, col: ColumnOf) -> exp.Expr:

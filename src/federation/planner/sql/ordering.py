@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 
 from sqlglot import exp
 
-from federation.catalog import Column
 from federation.planner.plan import AggregateRef, ColumnRef, OrderItem, Relationship
 from federation.planner.sql.context import Context, column, conjunction, join_condition, table
 
@@ -15,19 +14,55 @@ def order_terms(ctx: Context, order_by: Sequence[OrderItem], alias: str) -> list
     """Sort terms over ``alias``; nulls default as in Hasura: last for asc, first for desc."""
     return [
         ordered(
+            ctx,
             order_value(ctx, item.target, alias),
             item.descending,
             item.nulls_first,
+            nullable=_nullable(item.target),
         )
         for item in order_by
     ]
 
 
-def ordered(value: exp.Expr, descending: bool, nulls_first: bool | None) -> exp.Ordered:
-    # sqlglot writes NULLS FIRST/LAST only where it differs from the dialect's default, and
-    # emulates it (`x IS NULL` first) where the dialect has no such clause.
-    first = descending if nulls_first is None else nulls_first
+def ordered(
+    ctx: Context,
+    value: exp.Expr,
+    descending: bool,
+    nulls_first: bool | None,
+    *,
+    nullable: bool = True,
+) -> exp.Ordered:
+    """A sort term. sqlglot writes NULLS FIRST/LAST only where it differs from the dialect's
+    default, and emulates it (``x IS NULL`` first) where the dialect has no such clause; a value
+    that is never NULL gets the default, so no clause at all."""
+    if not nullable:
+        first = ctx.dialect.default_nulls_first(descending)
+    else:
+        first = descending if nulls_first is None else nulls_first
     return exp.Ordered(this=value, desc=descending, nulls_first=first)
+
+
+def sort_keys(terms: Sequence[exp.Ordered]) -> list[exp.Expr]:
+    """The terms' values as projections ``__o0, __o1...`` of a derived table."""
+    return [term.this.copy().as_(f"__o{i}", quoted=True) for i, term in enumerate(terms)]
+
+
+def resort(terms: Sequence[exp.Ordered], alias: str) -> list[exp.Ordered]:
+    """The same ordering over the derived table ``alias`` that projects :func:`sort_keys`."""
+    return [
+        exp.Ordered(
+            this=column(alias, f"__o{i}"),
+            desc=bool(term.args.get("desc")),
+            nulls_first=bool(term.args.get("nulls_first")),
+        )
+        for i, term in enumerate(terms)
+    ]
+
+
+def _nullable(target: ColumnRef | AggregateRef) -> bool:
+    if isinstance(target, AggregateRef):
+        return target.function != "count"
+    return bool(target.path) or target.column.nullable
 
 
 def order_value(ctx: Context, target: ColumnRef | AggregateRef, alias: str) -> exp.Expr:
@@ -70,7 +105,3 @@ def _through(
     query = exp.select(inner).from_(table(rel.target.table, target), copy=False)
     query = query.where(conjunction(join_condition(rel, alias, target)), copy=False)
     return exp.Subquery(this=query.limit(exp.Literal.number(1), copy=False))
-
-
-def column_value(alias: str, col: Column) -> exp.Expr:
-    return column(alias, col.name)

@@ -19,7 +19,7 @@ from federation.planner.plan import (
 from federation.planner.sql import aggregate
 from federation.planner.sql.context import Context, column, join_condition
 from federation.planner.sql.dialects.base import text
-from federation.planner.sql.ordering import ordered
+from federation.planner.sql.ordering import resort, sort_keys
 from federation.planner.sql.rows import Link, row_set
 
 JSON_COLUMN = "__j"
@@ -43,15 +43,11 @@ def array_query(ctx: Context, select: Select, link: Link | None) -> exp.Select:
     projections = [row_object(ctx, select.fields, rows.alias).as_(JSON_COLUMN, quoted=True)]
     outer_order: list[exp.Ordered] = []
     if dialect.ordered_aggregates:
-        projections += [term.this.as_(f"__o{i}", quoted=True) for i, term in enumerate(rows.order)]
+        projections += sort_keys(rows.order)
     inner = rows.query(projections, sort=not dialect.ordered_aggregates)
     alias = ctx.alias("s")
     if dialect.ordered_aggregates:
-        outer_order = [
-            ordered(column(alias, f"__o{i}"), bool(term.args.get("desc")),
-                    bool(term.args.get("nulls_first")))
-            for i, term in enumerate(rows.order)
-        ]
+        outer_order = resort(rows.order, alias)
     value = dialect.reread(column(alias, JSON_COLUMN))
     array = dialect.json_array_agg(value, outer_order)
     return exp.select(array).from_(inner.subquery(alias, copy=False), copy=False)

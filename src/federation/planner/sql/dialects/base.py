@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from federation.catalog import ScalarType
 from federation.errors import QueryError
@@ -65,6 +66,13 @@ class JsonDialect:
     """The LIMIT to write when only OFFSET is asked for, where the dialect requires a LIMIT."""
 
     text_type: ClassVar[str] = "TEXT"
+
+    def default_nulls_first(self, descending: bool) -> bool:
+        """Where the dialect sorts NULLs when ORDER BY says nothing (no clause to write)."""
+        ordering = Dialect.get_or_raise(self.name).NULL_ORDERING
+        if ordering == "nulls_are_small":
+            return not descending
+        return descending if ordering == "nulls_are_large" else False
 
     # --- JSON construction ---------------------------------------------------------------
 

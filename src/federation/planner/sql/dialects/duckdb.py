@@ -20,8 +20,12 @@ from federation.planner.sql.dialects.base import (
 )
 
 _AS_TEXT = frozenset({ScalarType.DATE, ScalarType.TIME, ScalarType.UUID})
-_REGEX = {"_regex": (False, False), "_nregex": (False, True), "_iregex": (True, False),
-          "_niregex": (True, True)}
+_REGEX = {
+    "_regex": (False, False),
+    "_nregex": (False, True),
+    "_iregex": (True, False),
+    "_niregex": (True, True),
+}
 
 
 class DuckDBJson(JsonDialect):

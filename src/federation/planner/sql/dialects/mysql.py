@@ -84,6 +84,11 @@ class MySQLJson(JsonDialect):
         # The default collations ignore case; a binary pattern compares bytes.
         return exp.Like(this=column, expression=cast(bind(value), "BINARY"))
 
+    def aggregate(self, function: str, value: exp.Expr) -> exp.Expr:
+        result = super().aggregate(function, value)
+        # AVG/STDDEV of integers are rounded to 4 decimals when written to JSON; DOUBLE is not
+        return result if function in ("sum", "min", "max") else cast(result, "DOUBLE")
+
     def count_distinct(self, values: Sequence[exp.Expr], all_present: exp.Expr) -> exp.Expr:
         # COUNT(DISTINCT a, b) already skips rows where any value is NULL
         return exp.Count(this=exp.Distinct(expressions=list(values)))

@@ -55,9 +55,7 @@ class PostgresJson(JsonDialect):
         # Wider: row_to_json of a one-row subquery keeps the keys and their order.
         row = exp.select(*(value.as_(key, quoted=True) for key, value in pairs))
         return exp.Subquery(
-            this=exp.select(fn("ROW_TO_JSON", exp.column("_wide"))).from_(
-                row.subquery("_wide")
-            )
+            this=exp.select(fn("ROW_TO_JSON", exp.column("_wide"))).from_(row.subquery("_wide"))
         )
 
     def json_array_agg(

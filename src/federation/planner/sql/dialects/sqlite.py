@@ -102,7 +102,8 @@ def _statistic(stat: str, value: exp.Expr) -> exp.Expr:
     total = exp.Sum(this=x)
     squares = exp.Sum(this=exp.Mul(this=x, expression=value.copy()))
     spread = exp.Sub(
-        this=squares, expression=exp.Div(this=exp.Mul(this=total, expression=total.copy()), expression=n)
+        this=squares,
+        expression=exp.Div(this=exp.Mul(this=total, expression=total.copy()), expression=n),
     )
     divisor: exp.Expr = n.copy()
     if stat.endswith("_SAMP"):
