@@ -196,7 +196,11 @@ def test_substitution_reaches_nested_values(tmp_path: Path) -> None:
         tmp_path,
         """
         sources:
-          - {name: app, kind: duckdb, path: ':memory:', include: ['${T}'], options: {a: {b: '${T}'}}}
+          - name: app
+            kind: duckdb
+            path: ':memory:'
+            include: ['${T}']
+            options: {a: {b: '${T}'}}
         """,
     )
 
@@ -332,7 +336,9 @@ def test_source_problem(tmp_path: Path, source: str, problem: str) -> None:
     ],
 )
 def test_server_problem(tmp_path: Path, server: str, problem: str) -> None:
-    file = write(tmp_path, f"sources: [{{name: a, kind: duckdb, path: ':memory:'}}]\nserver: {server}")
+    file = write(
+        tmp_path, f"sources: [{{name: a, kind: duckdb, path: ':memory:'}}]\nserver: {server}"
+    )
 
     assert problems_of(file) == [problem]
 
@@ -341,7 +347,7 @@ def test_server_problem(tmp_path: Path, server: str, problem: str) -> None:
     ("text", "problem"),
     [
         ("", "sources: expected a list of one or more sources, got nothing"),
-        ("sources: []", "sources: expected a list of one or more sources, got []"),
+        ("sources: []", "sources: expected a list of one or more sources, got an empty list"),
         ("sources: {a: 1}", "sources: expected a list of one or more sources, got a mapping"),
         ("[1, 2]", "federation.yaml: expected a mapping of settings, got a list"),
     ],
@@ -350,20 +356,27 @@ def test_document_problem(tmp_path: Path, text: str, problem: str) -> None:
     assert problems_of(write(tmp_path, text)) == [problem]
 
 
-def test_missing_files_and_folders_name_the_resolved_path(tmp_path: Path) -> None:
+def test_relative_path_resolves_against_the_config_folder_even_if_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir("/")
+    file = write(tmp_path, "sources: [{name: a, kind: sqlite, path: new/missing.db}]")
+
+    assert load_config(file, env={}).sources[0].path == str(tmp_path / "new" / "missing.db")
+
+
+def test_missing_schema_dir_names_the_resolved_path(tmp_path: Path) -> None:
     file = write(
         tmp_path,
         """
-        sources: [{name: a, kind: sqlite, path: missing.db}]
+        sources: [{name: a, kind: duckdb, path: ':memory:'}]
         schema_dir: overlays
         """,
     )
 
     assert problems_of(file) == [
-        f"sources[0].path: no file at {tmp_path / 'missing.db'} "
-        "(relative paths start at the config file's folder)",
         f"schema_dir: no folder at {tmp_path / 'overlays'} "
-        "(relative paths start at the config file's folder)",
+        "(relative paths start at the config file's folder)"
     ]
 
 

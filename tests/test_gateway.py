@@ -123,8 +123,10 @@ async def test_validation_errors_name_the_problem(gateway: Gateway) -> None:
 
 
 async def test_bad_argument_is_an_error_with_a_code(gateway: Gateway) -> None:
-    result = await run(gateway, "{ author(limit: -1) { id } }")
-    assert result["data"] is None
+    response = await gateway.execute("{ author(limit: -1) { id } }")
+    assert response.request_error
+    result = orjson.loads(response.body)
+    assert "data" not in result
     assert result["errors"][0]["extensions"]["code"] == "BAD_ARGUMENT"
     assert "limit" in result["errors"][0]["message"]
 

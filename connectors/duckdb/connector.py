@@ -17,7 +17,14 @@ from typing import Any, ClassVar
 import duckdb
 
 from federation.catalog import SourceCatalog
-from federation.connector import Capabilities, Connector
+from federation.connector import (
+    CORE_AGGREGATES,
+    CORE_OPERATORS,
+    REGEX_OPERATORS,
+    STATISTICS,
+    Capabilities,
+    Connector,
+)
 from federation.errors import SourceUnavailable
 
 from .._embedded import WorkerPool, adapt_params, database_path, require_file, select_tables
@@ -25,14 +32,14 @@ from .introspect import DEFAULT_SCHEMA, read_tables
 
 Cursor = duckdb.DuckDBPyConnection
 
-_STATISTICS = frozenset({"stddev", "stddev_pop", "stddev_samp", "var_pop", "var_samp", "variance"})
 
 
 class DuckDBConnector(Connector):
     kind: ClassVar[str] = "duckdb"
     dialect: ClassVar[str] = "duckdb"
     capabilities: ClassVar[Capabilities] = Capabilities(
-        aggregates=Capabilities().aggregates | _STATISTICS, extra=frozenset({"mutations"})
+        filter_operators=CORE_OPERATORS | REGEX_OPERATORS,
+        aggregates=CORE_AGGREGATES | STATISTICS,
     )
 
     _database: duckdb.DuckDBPyConnection | None = None

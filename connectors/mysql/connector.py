@@ -23,7 +23,7 @@ import aiomysql
 import pymysql.converters
 
 from federation.catalog import SourceCatalog
-from federation.connector import Capabilities, Connector
+from federation.connector import CORE_AGGREGATES, STATISTICS, Capabilities, Connector
 from federation.errors import SourceError, SourceUnavailable
 
 from .._embedded import adapt_param, select_tables
@@ -49,7 +49,7 @@ _CLIENT_GRACE = 5.0
 class MySQLConnector(Connector):
     kind: ClassVar[str] = "mysql"
     dialect: ClassVar[str] = "mysql"
-    capabilities: ClassVar[Capabilities] = Capabilities(extra=frozenset({"mutations"}))
+    capabilities: ClassVar[Capabilities] = Capabilities(aggregates=CORE_AGGREGATES | STATISTICS)
 
     _pool: aiomysql.Pool | None = None
     server_version: str = ""

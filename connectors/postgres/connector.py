@@ -20,7 +20,16 @@ import asyncpg
 import orjson
 
 from federation.catalog import SourceCatalog
-from federation.connector import Capabilities, Connector
+from federation.connector import (
+    CORE_AGGREGATES,
+    CORE_OPERATORS,
+    JSON_OPERATORS,
+    REGEX_OPERATORS,
+    SIMILAR_OPERATORS,
+    STATISTICS,
+    Capabilities,
+    Connector,
+)
 from federation.errors import SourceUnavailable
 
 from .._embedded import select_tables
@@ -39,7 +48,10 @@ _OPEN_GRACE = 2.0
 class PostgresConnector(Connector):
     kind: ClassVar[str] = "postgres"
     dialect: ClassVar[str] = "postgres"
-    capabilities: ClassVar[Capabilities] = Capabilities(extra=frozenset({"mutations"}))
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        filter_operators=CORE_OPERATORS | REGEX_OPERATORS | SIMILAR_OPERATORS | JSON_OPERATORS,
+        aggregates=CORE_AGGREGATES | STATISTICS,
+    )
 
     _pool: asyncpg.Pool | None = None
 

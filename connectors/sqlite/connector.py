@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from federation.catalog import SourceCatalog
-from federation.connector import Capabilities, Connector
+from federation.connector import CORE_AGGREGATES, STATISTICS, Capabilities, Connector
 from federation.errors import SourceUnavailable
 
 from .._embedded import MEMORY, WorkerPool, adapt_params, database_path, require_file, select_tables
@@ -31,7 +31,7 @@ from .introspect import read_tables
 class SQLiteConnector(Connector):
     kind: ClassVar[str] = "sqlite"
     dialect: ClassVar[str] = "sqlite"
-    capabilities: ClassVar[Capabilities] = Capabilities(extra=frozenset({"mutations"}))
+    capabilities: ClassVar[Capabilities] = Capabilities(aggregates=CORE_AGGREGATES | STATISTICS)
 
     _pool: WorkerPool[sqlite3.Connection] | None = None
 

@@ -8,21 +8,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from graphql import GraphQLError, build_schema
+from graphql import GraphQLError
 
 from federation.catalog import SourceCatalog, Table
 from federation.config import CONFIG_ENV_VAR, Config, SourceConfig, load_config, resolve_config_path
 from federation.errors import ConfigError, FederationError
+from federation.execution.operation import RequestError
 from federation.gateway import Gateway
 
 APP_FACTORY = "federation.server.app:create_app"
@@ -121,31 +121,23 @@ def explain(args: argparse.Namespace) -> int:
         plan = asyncio.run(
             _with_gateway(config, lambda gateway: gateway.explain(query, variables, args.operation))
         )
-    except GraphQLError as error:
-        print(f"error: {error}", file=sys.stderr)
+    except RequestError as error:
+        _print_problems([_located(e) for e in error.errors])
         return 1
     print(plan)
     return 0
 
 
 def demo(args: argparse.Namespace) -> int:
-    from federation import demo as demo_module  # written separately; needed only here
+    from federation import demo as demo_data  # only this command needs the data generator
 
     out = Path(args.out).absolute()
-    result: Any = demo_module.generate(out)
-    if inspect.isawaitable(result):
-        result = asyncio.run(_awaited(result))
-    print(f"demo written to {out}")
-    if isinstance(result, Path):
-        print(f"start it with: federation serve --config {result}")
+    demo_data.generate(out)
+    print(f"demo data written to {out}: {demo_data.CRM_FILE}, {demo_data.ANALYTICS_FILE}")
     return 0
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-async def _awaited(awaitable: Any) -> Any:
-    return await awaitable
 
 
 async def _with_gateway(config: Config, use: Callable[[Gateway], str]) -> str:
@@ -157,23 +149,19 @@ async def _with_gateway(config: Config, use: Callable[[Gateway], str]) -> str:
 
 
 def _summary(config: Config, gateway: Gateway) -> str:
-    parts = [_plural(len(config.sources), "source")]
-    tables = _table_count(gateway)
-    if tables is not None:
-        parts.append(_plural(tables, "table"))
-    schema = build_schema(gateway.sdl())
-    roots = [schema.query_type, schema.mutation_type]
-    parts.append(_plural(sum(len(root.fields) for root in roots if root), "root field"))
-    return ", ".join(parts)
+    roots = (gateway.schema.query_type, gateway.schema.mutation_type)
+    return ", ".join(
+        [
+            _plural(len(config.sources), "source"),
+            _plural(len(gateway.model.types), "table"),
+            _plural(sum(len(root.fields) for root in roots if root), "root field"),
+        ]
+    )
 
 
-def _table_count(gateway: Gateway) -> int | None:
-    # TODO(lead): Gateway has no public catalog accessor in its contract yet; this reads
-    # `gateway.catalogs: Mapping[str, SourceCatalog]` when it exists and omits the count if not.
-    catalogs = getattr(gateway, "catalogs", None)
-    if not isinstance(catalogs, Mapping):
-        return None
-    return sum(len(catalog.tables) for catalog in catalogs.values())
+def _located(error: GraphQLError) -> str:
+    where = ", ".join(f"line {at.line}, column {at.column}" for at in error.locations or ())
+    return f"{where}: {error.message}" if where else error.message
 
 
 def _plural(count: int, noun: str) -> str:
@@ -246,7 +234,7 @@ def _format_table(table: Table) -> str:
     lines = [f"{table.qualified_name} ({kind})"]
     if table.description:
         lines.append(f"  {table.description}")
-    rows = [("column", "type", "source type", "null", "key")]
+    rows = [("column", "type", "source type", "nullable", "key")]
     rows += [
         (
             c.name,

@@ -139,14 +139,20 @@ class _Problems:
             path = line.split(": ", 1)[0]
             if path in start:
                 return start[path]
-            while path and path not in start:
-                path = _PARENT.sub("", path)
-            return end.get(path, 0) + 0.5
+            while path not in start:  # the root "" is always numbered
+                path = _parent(path)
+            return end[path] + 0.5
 
         return sorted(self.lines, key=position)
 
 
-_PARENT = re.compile(r"(\.[^.\[]*|\[\d+\])$")
+_LAST_STEP = re.compile(r"(\.[^.\[]*|\[\d+\])$")
+
+
+def _parent(path: str) -> str:
+    """``sources[0].dsn`` -> ``sources[0]`` -> ``sources`` -> ``""``."""
+    parent = _LAST_STEP.sub("", path)
+    return parent if parent != path else ""
 
 
 def _number_paths(value: Any, path: str, start: dict[str, int], end: dict[str, int]) -> None:
@@ -227,7 +233,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list"
     return repr(value)
 
 
@@ -336,6 +342,8 @@ class _Builder:
         self.base_dir = base_dir
         self.kinds = kinds
         self.problems = problems
+        self.names: dict[str, str] = {}
+        """Source name -> the key path that first used it."""
 
     def config(self, data: Any, file_name: str) -> Config:
         if not isinstance(data, dict | None):
@@ -372,20 +380,17 @@ class _Builder:
             self.problems.add("sources", f"expected a list of one or more sources, got {got}")
             return ()
         sources = [self.source(item, f"sources[{i}]") for i, item in enumerate(data)]
-        self.check_unique_names(sources)
-        return tuple(source for _, source in sources if source is not None)
+        return tuple(source for source in sources if source is not None)
 
-    def source(self, data: Any, path: str) -> tuple[str, SourceConfig | None]:
+    def source(self, data: Any, path: str) -> SourceConfig | None:
         values = self.section(data, path, _SOURCE_FIELDS)
         if not isinstance(data, dict):
-            return path, None
+            return None
         name_ok = self.check_name(values.get("name"), data, path)
         kind_ok = self.check_kind(values, data, path)
         if "path" in values:
-            values["path"] = self.resolve_file(values["path"], _key(path, "path"))
-        if not (name_ok and kind_ok):
-            return path, None
-        return path, SourceConfig(**values)
+            values["path"] = self.resolve_file(values["path"])
+        return SourceConfig(**values) if name_ok and kind_ok else None
 
     def check_name(self, name: str | None, data: dict[Any, Any], path: str) -> bool:
         if name is None:
@@ -399,6 +404,12 @@ class _Builder:
                 "not starting with a digit or '__'",
             )
             return False
+        if name in self.names:
+            self.problems.add(
+                _key(path, "name"), f"duplicate source name {name!r} (also {self.names[name]}.name)"
+            )
+            return False
+        self.names[name] = path
         return True
 
     def check_kind(self, values: dict[str, Any], data: dict[Any, Any], path: str) -> bool:
@@ -432,27 +443,9 @@ class _Builder:
             self.problems.add(_key(path, "dsn"), f"required for kind {kind!r}")
         return has_dsn and not has_path
 
-    def check_unique_names(self, sources: list[tuple[str, SourceConfig | None]]) -> None:
-        first: dict[str, str] = {}
-        for path, source in sources:
-            if source is None:
-                continue
-            if source.name in first:
-                self.problems.add(
-                    _key(path, "name"),
-                    f"duplicate source name {source.name!r} (also {first[source.name]}.name)",
-                )
-            first.setdefault(source.name, path)
-
-    def resolve_file(self, value: str, path: str) -> str:
-        if value == ":memory:":
-            return value
-        file = self.resolve(value)
-        if not file.is_file():
-            self.problems.add(
-                path, f"no file at {file} (relative paths start at the config file's folder)"
-            )
-        return str(file)
+    def resolve_file(self, value: str) -> str:
+        # Whether the file exists is the connector's question (`options: {create: true}`).
+        return value if value == ":memory:" else str(self.resolve(value))
 
     def schema_dir(self, value: Any) -> Path | None:
         if value is None:

@@ -28,6 +28,16 @@ CORE_OPERATORS = frozenset(
     | {"_like", "_nlike", "_ilike", "_nilike"}
 )
 
+REGEX_OPERATORS = frozenset({"_regex", "_nregex", "_iregex", "_niregex"})
+SIMILAR_OPERATORS = frozenset({"_similar", "_nsimilar"})
+JSON_OPERATORS = frozenset(
+    {"_contains", "_contained_in", "_has_key", "_has_keys_any", "_has_keys_all"}
+)
+CORE_AGGREGATES = frozenset({"count", "sum", "avg", "min", "max"})
+STATISTICS = frozenset(
+    {"stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp"}
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Capabilities:
@@ -38,7 +48,7 @@ class Capabilities:
     order_by: bool = True
     limit_offset: bool = True
     distinct_on: bool = True
-    aggregates: frozenset[str] = frozenset({"count", "sum", "avg", "min", "max"})
+    aggregates: frozenset[str] = CORE_AGGREGATES
     group_by: bool = True
     nested_json: bool = True
     """Whether one statement can return a whole nested selection as JSON text."""

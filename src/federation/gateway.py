@@ -109,8 +109,10 @@ class Gateway:
         except RequestError as error:
             return _request_error(error.errors, kind)
         except QueryError as error:
-            body = {"errors": [{"message": str(error), "extensions": {"code": error.code}}], "data": None}
-            return GraphQLResponse(orjson.dumps(body), operation_type=kind)
+            # Arguments the schema cannot express (a negative limit, distinct_on that does not
+            # lead order_by) fail the whole request before execution, as validation does.
+            extensions = {"code": error.code}
+            return _request_error([GraphQLError(str(error), extensions=extensions)], kind)
         introspect = None
         if any(isinstance(e, IntrospectionField) for e in compiled.entries):
             document = introspection_document(parsed, operation)

@@ -36,6 +36,21 @@ UNSUPPORTED_FEATURES: dict[str, str] = {
 }
 """Case ``features`` we choose not to build, with the reason shown in the skip."""
 
+KNOWN_DIFFERENCES: dict[str, str] = {
+    "boolexp/jsonb/select_article_author_jsonb_contains_latest": (
+        "the GraphQL spec's validation rejects the unused variable $tags "
+        "(All Variables Used); Hasura accepts it. We follow the spec."
+    ),
+    "offset/select_query_article_string_offset": (
+        'offset: "1" is a String where the schema says Int; GraphQL input coercion rejects it. '
+        "Hasura accepts it for legacy clients. We follow the spec."
+    ),
+    "basic/select_query_test_types": (
+        "the `path` argument on json/jsonb columns (a JSON path into the value) is not built yet"
+    ),
+}
+"""Cases we fail on purpose or for a feature not built yet: strict xfails, so a fix shows."""
+
 
 @dataclass(frozen=True, slots=True)
 class TableRef:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graphql import ExecutionResult, GraphQLError, GraphQLResolveInfo, graphql_sync
+from graphql import ExecutionResult, GraphQLError, GraphQLResolveInfo, execute_sync, parse, validate
 
 from federation.catalog import Column, ScalarType
 from federation.gateway import Gateway
@@ -22,6 +22,7 @@ from federation.planner.plan import Relationship
 from federation.schema.model import SchemaModel, TableType
 
 from . import semantics
+from .precheck import argument_errors
 from .semantics import Row
 
 
@@ -64,14 +65,25 @@ class Reference:
         variables: dict[str, Any] | None = None,
         operation_name: str | None = None,
     ) -> ExecutionResult:
-        return graphql_sync(
+        try:
+            document = parse(query)
+        except GraphQLError as error:
+            return ExecutionResult(None, [error])
+        errors = validate(self.schema, document) or argument_errors(
+            self.schema, self.model, document, variables, operation_name
+        )
+        if errors:
+            return ExecutionResult(None, errors)
+        result = execute_sync(
             self.schema,
-            query,
+            document,
             root_value=self,
             variable_values=variables,
             operation_name=operation_name,
             field_resolver=self.resolve,
         )
+        assert isinstance(result, ExecutionResult)
+        return result
 
     # --- resolvers ---------------------------------------------------------------------
 

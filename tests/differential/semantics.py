@@ -281,15 +281,46 @@ def sort_rows(rows: list[Row], keys: Sequence[SortKey]) -> list[Row]:
 # --- selection ------------------------------------------------------------------------------
 
 
+def check_arguments(model: SchemaModel, t: TableType, args: dict[str, Any]) -> None:
+    """Raise for arguments Hasura rejects before running anything: null operands in ``where``,
+    operators SQLite sources do not take, negative ``limit``/``offset``, ``distinct_on`` that
+    does not lead ``order_by``."""
+    _non_negative(args, "limit")
+    _non_negative(args, "offset")
+    distinct_on = [t.columns[n].name for n in args.get("distinct_on") or ()]
+    _check_distinct_on(t, distinct_on, args.get("order_by") or [])
+    if args.get("where") is not None:
+        _check_where(model, t, args["where"])
+
+
+def _check_where(model: SchemaModel, t: TableType, where: dict[str, Any]) -> None:
+    for name, operand in where.items():
+        if operand is None:
+            raise GraphQLError(f"`{name}` in `where` of {t.name} is null")
+        if name in ("_and", "_or"):
+            for item in operand:
+                _check_where(model, t, item)
+        elif name == "_not":
+            _check_where(model, t, operand)
+        elif name in t.columns:
+            for op, value in operand.items():
+                if op in UNSUPPORTED_ON_SQLITE:
+                    raise GraphQLError(f"operator {op} is not supported by sqlite sources")
+                if value is None and op != "_is_null":
+                    raise GraphQLError(f"{name}: {{{op}: null}} compares with null")
+        else:
+            _check_where(model, model.type_of(t.relationships[name].target), operand)
+
+
 def select(
     model: SchemaModel, t: TableType, rows: list[Row], args: dict[str, Any], related: Related
 ) -> list[Row]:
     """``where``, ``order_by``, ``distinct_on``, ``offset`` and ``limit``, in Hasura's order."""
-    limit, offset = _non_negative(args, "limit"), _non_negative(args, "offset")
+    check_arguments(model, t, args)
+    limit, offset = args.get("limit"), args.get("offset")
     order_by = args.get("order_by") or []
     keys = sort_keys(model, t, order_by, related)
     distinct_on = [t.columns[n].name for n in args.get("distinct_on") or ()]
-    _check_distinct_on(model, t, distinct_on, order_by)
     where = args.get("where")
     if where is not None:
         rows = [r for r in rows if matches(model, t, where, r, related) is True]
@@ -307,9 +338,7 @@ def _non_negative(args: dict[str, Any], name: str) -> int | None:
     return value
 
 
-def _check_distinct_on(
-    model: SchemaModel, t: TableType, distinct_on: list[str], order_by: list[dict[str, Any]]
-) -> None:
+def _check_distinct_on(t: TableType, distinct_on: list[str], order_by: list[dict[str, Any]]) -> None:
     """Hasura: ``distinct_on`` columns must be the leading ``order_by`` columns."""
     if not distinct_on or not order_by:
         return

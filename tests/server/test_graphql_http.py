@@ -204,7 +204,9 @@ BAD_BODIES: list[tuple[Any, str]] = [
     ({"query": "{ hello }", "variables": ["array"]}, "not a JSON array"),
     ({"query": "{ hello }", "extensions": "string"}, "`extensions` parameter must be"),
     ({"query": "{ hello }", "extensions": ["array"]}, "`extensions` parameter must be"),
-    ([{"query": "{ hello }"}], "batched requests (a JSON array body) are not supported"),
+    ([], "the batch is empty"),
+    ([{"query": "{ hello }"}] * 21, "more than the 20 allowed"),
+    ([{"query": "{ hello }"}, "x"], "must be a JSON object with a `query` string"),
     (b'"just a string"', "must be a JSON object with a `query` string, not a JSON string"),
     (b"\xff\xfe{}", "not valid JSON"),
 ]
@@ -323,3 +325,17 @@ async def test_unexpected_gateway_failure_is_a_json_500_without_details(
     assert response.status_code == 500
     assert errors_of(response)[0]["message"] == "internal server error"
     assert b"secret" not in response.content
+
+
+async def test_a_batch_answers_each_request_in_order(client: httpx.AsyncClient) -> None:
+    batch = [
+        {"query": "query($n: String) { hello(name: $n) }", "variables": {"n": "a"}},
+        {"query": "{ nope }"},
+        {"query": "{ hello }"},
+    ]
+    response = await post(client, batch, JSON)
+    assert response.status_code == 200
+    answers = orjson.loads(response.content)
+    assert answers[0] == {"data": {"hello": "hello a"}}
+    assert "data" not in answers[1] and "nope" in answers[1]["errors"][0]["message"]
+    assert answers[2] == {"data": {"hello": "hello world"}}

@@ -255,14 +255,16 @@ class _TypeBuilder:
                 fields[op] = GraphQLInputField(
                     GraphQLList(GraphQLNonNull(GraphQLString)), description=JSON_KEY_OPERATORS[op]
                 )
-            fields["_cast"] = GraphQLInputField(
-                GraphQLInputObjectType(
-                    "jsonb_cast_exp",
-                    lambda: {"String": GraphQLInputField(self.comparison(ScalarType.STRING))},
-                    description="Compare the JSON value cast to another type.",
-                ),
-                description="compare the value cast to another type",
-            )
+        # On every type, String too: a column whose source type has no GraphQL scalar of its
+        # own (money, char, enums) is a String here but not text in the source.
+        fields["_cast"] = GraphQLInputField(
+            GraphQLInputObjectType(
+                f"{scalar.name}_cast_exp",
+                lambda: {"String": GraphQLInputField(self.comparison(ScalarType.STRING))},
+                description=f"Compare {scalar.name} values as text.",
+            ),
+            description="compare the value cast to another type",
+        )
         return GraphQLInputObjectType(
             f"{scalar.name}_comparison_exp",
             fields,

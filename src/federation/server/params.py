@@ -46,10 +46,30 @@ def from_json_body(body: bytes) -> GraphQLParams:
     except orjson.JSONDecodeError as exc:
         raise BadRequest(f"the request body is not valid JSON: {exc}") from None
     if isinstance(data, list):
+        raise BadRequest("a JSON array body is a batch: read it with from_batch_body")
+    return _from_object(data)
+
+
+def from_batch_body(body: bytes, max_size: int) -> GraphQLParams | list[GraphQLParams]:
+    """POST: one request object, or a batch (a JSON array of request objects, as Apollo
+    Client's batch link and Hasura send them)."""
+    try:
+        data = orjson.loads(body) if body.strip() else None
+    except orjson.JSONDecodeError:
+        data = None
+    if not isinstance(data, list):
+        return from_json_body(body)
+    if not data:
+        raise BadRequest("the batch is empty: send at least one request object in the array")
+    if len(data) > max_size:
         raise BadRequest(
-            "batched requests (a JSON array body) are not supported: "
-            "send one JSON object per request"
+            f"the batch holds {len(data)} requests, more than the {max_size} allowed: "
+            f"split it into smaller batches"
         )
+    return [_from_object(item) for item in data]
+
+
+def _from_object(data: object) -> GraphQLParams:
     if not isinstance(data, dict):
         raise BadRequest(
             f"the request body must be a JSON object with a `query` string, "
