@@ -201,3 +201,24 @@ async def test_unreachable_source_keeps_its_fields_and_names_itself(tmp_path: Pa
         assert readiness["db"] is not None and "db.sqlite" in readiness["db"]
     finally:
         await gateway.stop()
+
+
+async def test_introspection_can_be_turned_off(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from federation.config import ServerConfig
+
+    config = replace(
+        config_for(make_db(tmp_path / "db.sqlite"), tmp_path),
+        server=ServerConfig(introspection=False),
+    )
+    gateway = await Gateway.start(config)
+    try:
+        response = await gateway.execute("{ __schema { queryType { name } } }")
+        assert response.request_error
+        assert "introspection" in orjson.loads(response.body)["errors"][0]["message"].lower()
+        assert await run(gateway, "{ author_by_pk(id: 1) { name } }") == {
+            "data": {"author_by_pk": {"name": "Ann"}}
+        }
+    finally:
+        await gateway.stop()

@@ -65,7 +65,7 @@ class Gateway:
         self.sources = sources
         self.model = model
         self.schema: GraphQLSchema = build_graphql_schema(model)
-        self.documents = DocumentCache(self.schema)
+        self.documents = DocumentCache(self.schema, introspection=config.server.introspection)
         self.plans: LRUCache[tuple[str, str | None, bytes], CompiledPlan] = LRUCache(2048)
         self.executor = Executor(sources)
 

@@ -126,3 +126,13 @@ def test_same_table_name_in_two_sources_is_prefixed() -> None:
     other = SourceCatalog("crm", (AUTHOR,))
     model = build_model([CATALOG, other])
     assert {"db_author", "crm_author", "article"} <= set(model.types)
+
+
+def test_declared_relationship_replaces_the_generated_one_over_the_same_join() -> None:
+    overlay = parse_overlay(
+        'type article { writer: author @relationship(fields: ["author_id"], references: ["id"]) }'
+    )
+    model = build_model([CATALOG], overlay)
+    assert "writer" in model.types["article"].relationships
+    assert "author" not in model.types["article"].relationships
+    assert "editor" in model.types["article"].relationships

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 from graphql import (
     DocumentNode,
+    NoSchemaIntrospectionCustomRule,
     FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
     parse,
+    specified_rules,
     validate,
 )
 
@@ -36,8 +38,13 @@ class RequestError(Exception):
 
 
 class DocumentCache:
-    def __init__(self, schema: GraphQLSchema, size: int = 1024) -> None:
+    def __init__(
+        self, schema: GraphQLSchema, *, introspection: bool = True, size: int = 1024
+    ) -> None:
         self.schema = schema
+        self.rules = [*specified_rules]
+        if not introspection:
+            self.rules.append(NoSchemaIntrospectionCustomRule)
         self.cache: LRUCache[str, ParsedDocument | RequestError] = LRUCache(size)
 
     def get(self, query: str) -> ParsedDocument:
@@ -53,7 +60,7 @@ class DocumentCache:
             document = parse(query)
         except GraphQLError as error:
             return RequestError([error])
-        errors = validate(self.schema, document)
+        errors = validate(self.schema, document, self.rules)
         if errors:
             return RequestError(list(errors))
         operations: dict[str | None, OperationDefinitionNode] = {}

@@ -199,10 +199,23 @@ def _add_overlay_relationships(
                 continue
             relationship = _overlay_relationship(model, owner, field, problems)
             if relationship is not None:
+                _drop_generated_twin(owner, relationship)
                 owner.relationships.pop(field.name, None)
                 owner.relationships[field.name] = relationship
                 if field.description:
                     owner.relationship_descriptions[field.name] = field.description
+
+
+def _drop_generated_twin(owner: TableType, declared: Relationship) -> None:
+    """A declared relationship over the same join as a generated one replaces it: the overlay
+    names the relationship, and the schema should not offer the same join twice."""
+    for name, existing in list(owner.relationships.items()):
+        if (existing.target, existing.mapping, existing.kind) == (
+            declared.target,
+            declared.mapping,
+            declared.kind,
+        ) and name not in owner.relationship_descriptions:
+            del owner.relationships[name]
 
 
 def _overlay_relationship(
