@@ -66,16 +66,29 @@ async def test_nested_query_is_exact(gateway: Gateway) -> None:
         "data": {
             "author": [
                 {
-                    "id": 1, "name": "Ann", "active": True, "__typename": "author",
+                    "id": 1,
+                    "name": "Ann",
+                    "active": True,
+                    "__typename": "author",
                     "articles": [
                         {"t": "A2", "price": None, "views": "20", "author": {"name": "Ann"}},
-                        {"t": "A1", "price": "9.5", "views": "9007199254740993", "author": {"name": "Ann"}},
+                        {
+                            "t": "A1",
+                            "price": "9.5",
+                            "views": "9007199254740993",
+                            "author": {"name": "Ann"},
+                        },
                     ],
                     "articles_aggregate": {"aggregate": {"count": 2}},
                 },
                 {
-                    "id": 2, "name": "Bob", "active": False, "__typename": "author",
-                    "articles": [{"t": "B1", "price": "3", "views": "30", "author": {"name": "Bob"}}],
+                    "id": 2,
+                    "name": "Bob",
+                    "active": False,
+                    "__typename": "author",
+                    "articles": [
+                        {"t": "B1", "price": "3", "views": "30", "author": {"name": "Bob"}}
+                    ],
                     "articles_aggregate": {"aggregate": {"count": 1}},
                 },
             ]
@@ -103,9 +116,13 @@ async def test_variables_fragments_and_directives(gateway: Gateway) -> None:
       fragment A on article { id title @skip(if: $skipTitle) ... on article { price } }
     """
     result = await run(gateway, query, {"id": 1, "skipTitle": True})
-    assert result == {"data": {"article_by_pk": {"id": 1, "price": "9.5", "author": {"name": "Ann"}}}}
+    assert result == {
+        "data": {"article_by_pk": {"id": 1, "price": "9.5", "author": {"name": "Ann"}}}
+    }
     result = await run(gateway, query, {"id": 1, "skipTitle": False, "withName": False})
-    assert result == {"data": {"article_by_pk": {"id": 1, "title": "A1", "price": "9.5", "author": {}}}}
+    assert result == {
+        "data": {"article_by_pk": {"id": 1, "title": "A1", "price": "9.5", "author": {}}}
+    }
 
 
 async def test_missing_row_by_pk_is_null(gateway: Gateway) -> None:
@@ -117,7 +134,9 @@ async def test_validation_errors_name_the_problem(gateway: Gateway) -> None:
     assert response.request_error
     message = orjson.loads(response.body)["errors"][0]["message"]
     assert "nope" in message and "author" in message
-    response = await gateway.execute("query($id: Int!) { author_by_pk(id: $id) { id } }", {"id": "x"})
+    response = await gateway.execute(
+        "query($id: Int!) { author_by_pk(id: $id) { id } }", {"id": "x"}
+    )
     assert response.request_error
     assert "$id" in orjson.loads(response.body)["errors"][0]["message"]
 
@@ -132,14 +151,20 @@ async def test_bad_argument_is_an_error_with_a_code(gateway: Gateway) -> None:
 
 
 async def test_introspection_beside_data(gateway: Gateway) -> None:
-    result = await run(gateway, "{ __typename t: __type(name: \"author\") { name } author_by_pk(id: 2) { name } }")
+    result = await run(
+        gateway, '{ __typename t: __type(name: "author") { name } author_by_pk(id: 2) { name } }'
+    )
     assert result == {
-        "data": {"__typename": "query_root", "t": {"name": "author"}, "author_by_pk": {"name": "Bob"}}
+        "data": {
+            "__typename": "query_root",
+            "t": {"name": "author"},
+            "author_by_pk": {"name": "Bob"},
+        }
     }
 
 
 async def test_repeated_request_reuses_the_plan(gateway: Gateway) -> None:
-    query = "{ author(where: {name: {_eq: \"Ann\"}}) { id } }"
+    query = '{ author(where: {name: {_eq: "Ann"}}) { id } }'
     await run(gateway, query)
     size = len(gateway.plans)
     assert await run(gateway, query) == {"data": {"author": [{"id": 1}]}}
@@ -153,7 +178,8 @@ async def test_hostile_values_are_bound_not_spliced(gateway: Gateway) -> None:
     for value in HOSTILE:
         result = await run(
             gateway,
-            "query($v: String!) { author(where: {_or: [{name: {_eq: $v}}, {name: {_like: $v}}]}) { id } }",
+            "query($v: String!) "
+            "{ author(where: {_or: [{name: {_eq: $v}}, {name: {_like: $v}}]}) { id } }",
             {"v": value},
         )
         assert "errors" not in result, value
@@ -161,8 +187,14 @@ async def test_hostile_values_are_bound_not_spliced(gateway: Gateway) -> None:
     assert count["data"]["author_aggregate"]["aggregate"]["count"] == 3
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=200))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(
+        alphabet=st.characters(exclude_categories=("Cs",), exclude_characters="\x00"), max_size=200
+    )
+)
 def test_strings_round_trip_unchanged(tmp_path: Path, text: str) -> None:
     import asyncio
 
@@ -177,7 +209,9 @@ def test_strings_round_trip_unchanged(tmp_path: Path, text: str) -> None:
     async def check() -> None:
         gateway = await Gateway.start(config_for(db, tmp_path))
         try:
-            result = await run(gateway, "query($s: String!) { t(where: {s: {_eq: $s}}) { s } }", {"s": text})
+            result = await run(
+                gateway, "query($s: String!) { t(where: {s: {_eq: $s}}) { s } }", {"s": text}
+            )
         finally:
             await gateway.stop()
         assert result == {"data": {"t": [{"s": text}]}}

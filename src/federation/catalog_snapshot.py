@@ -49,12 +49,16 @@ def _load(data: dict[str, Any]) -> SourceCatalog:
     tables = tuple(
         Table(
             name=t["name"],
-            columns=tuple(
-                Column(**{**c, "type": ScalarType(c["type"])}) for c in t["columns"]
-            ),
+            columns=tuple(Column(**{**c, "type": ScalarType(c["type"])}) for c in t["columns"]),
             primary_key=tuple(t["primary_key"]),
             foreign_keys=tuple(
-                ForeignKey(**{**fk, "columns": tuple(fk["columns"]), "ref_columns": tuple(fk["ref_columns"])})
+                ForeignKey(
+                    **{
+                        **fk,
+                        "columns": tuple(fk["columns"]),
+                        "ref_columns": tuple(fk["ref_columns"]),
+                    }
+                )
                 for fk in t["foreign_keys"]
             ),
             schema=t["schema"],

@@ -13,7 +13,11 @@ from federation.schema.overlay import parse_overlay
 
 AUTHOR = Table(
     "author",
-    (Column("id", ScalarType.INT, False), Column("name", ScalarType.STRING), Column("secret", ScalarType.STRING)),
+    (
+        Column("id", ScalarType.INT, False),
+        Column("name", ScalarType.STRING),
+        Column("secret", ScalarType.STRING),
+    ),
     ("id",),
 )
 ARTICLE = Table(
@@ -37,8 +41,14 @@ CATALOG = SourceCatalog("db", (AUTHOR, ARTICLE))
 def test_generates_hasura_root_fields_and_relationships() -> None:
     model = build_model([CATALOG])
     assert set(model.roots) == {
-        "author", "author_by_pk", "author_aggregate", "author_group_by",
-        "article", "article_by_pk", "article_aggregate", "article_group_by",
+        "author",
+        "author_by_pk",
+        "author_aggregate",
+        "author_group_by",
+        "article",
+        "article_by_pk",
+        "article_aggregate",
+        "article_group_by",
     }
     article = model.types["article"]
     assert set(article.relationships) == {"author", "editor"}
@@ -87,7 +97,8 @@ def test_overlay_renames_hides_and_describes() -> None:
 
 def test_overlay_relationship_without_foreign_key() -> None:
     overlay = parse_overlay(
-        'type author { same_title: [article!]! @relationship(fields: ["name"], references: ["title"]) }'
+        "type author { same_title: [article!]! "
+        '@relationship(fields: ["name"], references: ["title"]) }'
     )
     model = build_model([CATALOG], overlay)
     rel = model.types["author"].relationships["same_title"]
@@ -102,10 +113,12 @@ def test_hidden_table_and_its_relationships_disappear() -> None:
 
 def test_every_overlay_problem_is_reported_with_its_place() -> None:
     overlay = parse_overlay(
-        '''
+        """
         type nope @table(source: "db", name: "missing") { x: Int }
-        type article { ghost: String  author2: author @relationship(fields: ["zzz"], references: ["id"]) }
-        ''',
+        type article {
+          ghost: String
+          author2: author @relationship(fields: ["zzz"], references: ["id"]) }
+        """,
         "schema/demo.graphql",
     )
     with pytest.raises(ConfigError) as raised:

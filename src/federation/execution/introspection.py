@@ -20,7 +20,9 @@ from graphql import (
 from federation.execution.operation import ParsedDocument
 
 
-def introspection_document(parsed: ParsedDocument, operation: OperationDefinitionNode) -> DocumentNode:
+def introspection_document(
+    parsed: ParsedDocument, operation: OperationDefinitionNode
+) -> DocumentNode:
     """The operation with only its ``__schema``/``__type`` root fields, plus all fragments."""
     selections = tuple(
         s

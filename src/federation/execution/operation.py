@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 from graphql import (
     DocumentNode,
-    NoSchemaIntrospectionCustomRule,
     FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
     parse,
     specified_rules,

@@ -103,7 +103,11 @@ class Sources:
 
     async def readiness(self) -> dict[str, str | None]:
         return dict(
-            zip(self.by_name, await asyncio.gather(*map(self._ping, self.by_name.values())), strict=True)
+            zip(
+                self.by_name,
+                await asyncio.gather(*map(self._ping, self.by_name.values())),
+                strict=True,
+            )
         )
 
     async def _ping(self, source: Source) -> str | None:

@@ -108,7 +108,9 @@ def _comparisons(t: TableType, name: str, operators: dict[str, Any]) -> list[Boo
             for cast_name, inner in operand.items():
                 for inner_op, inner_value in inner.items():
                     _no_null(t, name, inner_op, inner_value)
-                    result.append(Compare(column, inner_op, inner_value, cast=ScalarType(cast_name)))
+                    result.append(
+                        Compare(column, inner_op, inner_value, cast=ScalarType(cast_name))
+                    )
             continue
         if operand is None and op != "_is_null":
             _no_null(t, name, op, operand)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from federation.catalog import Column
 from federation.planner.plan import (
+    AggregateRelationField,
+    AggregateSelect,
     And,
+    ArrayRelationField,
     ColumnRef,
     Compare,
     Const,
     Exists,
-    Not,
-    Or,
-    OrderItem,
-    AggregateRelationField,
-    AggregateSelect,
-    ArrayRelationField,
     Field,
     GroupSelect,
+    Not,
     ObjectRelationField,
+    Or,
+    OrderItem,
     RootField,
     Select,
 )
@@ -101,5 +101,7 @@ def _order(item: OrderItem) -> str:
     else:
         column = target.column.name if target.column else "*"
         name = f"{path}{target.relationship.name}.{target.function}({column})"
-    nulls = "" if item.nulls_first is None else (" nulls first" if item.nulls_first else " nulls last")
+    nulls = (
+        "" if item.nulls_first is None else (" nulls first" if item.nulls_first else " nulls last")
+    )
     return f"{name} {'desc' if item.descending else 'asc'}{nulls}"

@@ -21,7 +21,9 @@ from federation.schema.naming import (
 from federation.schema.overlay import OverlayField, OverlayType
 
 
-def build_model(catalogs: Sequence[SourceCatalog], overlays: Sequence[OverlayType] = ()) -> SchemaModel:
+def build_model(
+    catalogs: Sequence[SourceCatalog], overlays: Sequence[OverlayType] = ()
+) -> SchemaModel:
     model = SchemaModel()
     for table_type in _table_types(catalogs):
         model.types[table_type.name] = table_type
@@ -131,7 +133,7 @@ def _apply_field(
             return
         problems.append(
             f"{field.where}: {table_type.name}.{field.name} matches no column of "
-            f"{table_type.ref.table.qualified_name}; bind it with @column(name: \"...\")"
+            f'{table_type.ref.table.qualified_name}; bind it with @column(name: "...")'
         )
         return
     column = table_type.columns.pop(current)
@@ -183,7 +185,10 @@ def _add_relationship(
         return
     assert kind in ("object", "array")
     owner.relationships[name] = Relationship(
-        name=name, kind=kind, target=target.ref, mapping=mapping  # type: ignore[arg-type]
+        name=name,
+        kind=kind,
+        target=target.ref,
+        mapping=mapping,  # type: ignore[arg-type]
     )
 
 
@@ -225,7 +230,9 @@ def _overlay_relationship(
     assert spec is not None
     target = model.types.get(spec.target_type)
     if target is None:
-        problems.append(f"{field.where}: relationship target type {spec.target_type!r} does not exist")
+        problems.append(
+            f"{field.where}: relationship target type {spec.target_type!r} does not exist"
+        )
         return None
     if target.ref.source != owner.ref.source:
         problems.append(
@@ -261,9 +268,9 @@ def _column_of(table_type: TableType, name: str) -> str | None:
 def _find_table(model: SchemaModel, source: str, name: str, schema: str | None) -> TableType | None:
     for table_type in model.types.values():
         table = table_type.ref.table
-        if table_type.ref.source == source and table.name == name:
-            if schema is None or table.schema in (None, schema):
-                return table_type
+        same_schema = schema is None or table.schema in (None, schema)
+        if table_type.ref.source == source and table.name == name and same_schema:
+            return table_type
     return None
 
 
@@ -278,10 +285,12 @@ def _check_names(model: SchemaModel, problems: list[str]) -> None:
             roots[table_type.root_name + suffix] += 1
         clash = set(table_type.columns) & set(table_type.relationships)
         for name in sorted(clash):
-            problems.append(f"type {table_type.name}: field {name!r} is both a column and a relationship")
+            problems.append(
+                f"type {table_type.name}: field {name!r} is both a column and a relationship"
+            )
     for name, count in roots.items():
         if count > 1:
             problems.append(
                 f"root field {name!r} is generated {count} times; rename one table with "
-                f"@table(..., rootField: \"...\") in schema/"
+                f'@table(..., rootField: "...") in schema/'
             )

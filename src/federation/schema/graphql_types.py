@@ -35,7 +35,16 @@ from federation.catalog import Column, ScalarType
 from federation.schema.model import SchemaModel, TableType
 from federation.schema.scalars import GRAPHQL_SCALARS
 
-NUMERIC_FUNCTIONS = ("sum", "avg", "stddev", "stddev_pop", "stddev_samp", "var_pop", "var_samp", "variance")
+NUMERIC_FUNCTIONS = (
+    "sum",
+    "avg",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "var_pop",
+    "var_samp",
+    "variance",
+)
 ORDERED_FUNCTIONS = ("max", "min")
 AGGREGATE_FUNCTIONS = NUMERIC_FUNCTIONS + ORDERED_FUNCTIONS
 
@@ -84,7 +93,9 @@ def build_graphql_schema(model: SchemaModel) -> GraphQLSchema:
         query_fields["_empty"] = GraphQLField(
             GraphQLString, description="No source exposes a table yet; add one to federation.yaml."
         )
-    query = GraphQLObjectType("query_root", query_fields, description="Read data from every source.")
+    query = GraphQLObjectType(
+        "query_root", query_fields, description="Read data from every source."
+    )
     return GraphQLSchema(query=query)
 
 
@@ -145,7 +156,8 @@ class _TypeBuilder:
         return {
             "distinct_on": GraphQLArgument(
                 GraphQLList(GraphQLNonNull(self.select_column(t.name))),
-                description="Keep one row per distinct value of these columns (they must lead order_by).",
+                description="Keep one row per distinct value of these columns "
+                "(they must lead order_by).",
             ),
             "limit": GraphQLArgument(GraphQLInt, description="Return at most this many rows."),
             "offset": GraphQLArgument(GraphQLInt, description="Skip this many rows first."),
@@ -210,8 +222,12 @@ class _TypeBuilder:
         def fields() -> dict[str, GraphQLInputField]:
             me = self.bool_exp(name)
             result = {
-                "_and": GraphQLInputField(GraphQLList(GraphQLNonNull(me)), description="All must hold."),
-                "_or": GraphQLInputField(GraphQLList(GraphQLNonNull(me)), description="Any must hold."),
+                "_and": GraphQLInputField(
+                    GraphQLList(GraphQLNonNull(me)), description="All must hold."
+                ),
+                "_or": GraphQLInputField(
+                    GraphQLList(GraphQLNonNull(me)), description="Any must hold."
+                ),
                 "_not": GraphQLInputField(me, description="Must not hold."),
             }
             for field_name, column in t.columns.items():
@@ -220,7 +236,8 @@ class _TypeBuilder:
                 target = self.model.type_of(rel.target)
                 result[field_name] = GraphQLInputField(
                     self.bool_exp(target.name),
-                    description=f"Filter by the related {target.name} rows (true when one matches).",
+                    description=f"Filter by the related {target.name} rows "
+                    "(true when one matches).",
                 )
             return result
 
@@ -238,11 +255,17 @@ class _TypeBuilder:
             "_neq": GraphQLInputField(value, description="not equal to"),
             "_in": GraphQLInputField(GraphQLList(GraphQLNonNull(value)), description="one of"),
             "_nin": GraphQLInputField(GraphQLList(GraphQLNonNull(value)), description="none of"),
-            "_is_null": GraphQLInputField(GraphQLBoolean, description="is (true) or is not (false) null"),
+            "_is_null": GraphQLInputField(
+                GraphQLBoolean, description="is (true) or is not (false) null"
+            ),
         }
         if scalar_type.is_ordered or scalar_type is ScalarType.BOOLEAN:
-            for op, doc in (("_gt", "greater than"), ("_gte", "greater than or equal to"),
-                            ("_lt", "less than"), ("_lte", "less than or equal to")):
+            for op, doc in (
+                ("_gt", "greater than"),
+                ("_gte", "greater than or equal to"),
+                ("_lt", "less than"),
+                ("_lte", "less than or equal to"),
+            ):
                 fields[op] = GraphQLInputField(value, description=doc)
         if scalar_type is ScalarType.STRING:
             for op, doc in STRING_OPERATORS.items():
@@ -250,7 +273,9 @@ class _TypeBuilder:
         if scalar_type is ScalarType.JSON:
             for op, doc in JSON_OPERATORS.items():
                 fields[op] = GraphQLInputField(value, description=doc)
-            fields["_has_key"] = GraphQLInputField(GraphQLString, description=JSON_KEY_OPERATORS["_has_key"])
+            fields["_has_key"] = GraphQLInputField(
+                GraphQLString, description=JSON_KEY_OPERATORS["_has_key"]
+            )
             for op in ("_has_keys_any", "_has_keys_all"):
                 fields[op] = GraphQLInputField(
                     GraphQLList(GraphQLNonNull(GraphQLString)), description=JSON_KEY_OPERATORS[op]
@@ -313,7 +338,10 @@ class _TypeBuilder:
         t = self.model.types[name]
         return GraphQLEnumType(
             f"{name}_select_column",
-            {n: GraphQLEnumValue(n, description=f'column "{c.name}"') for n, c in t.columns.items()},
+            {
+                n: GraphQLEnumValue(n, description=f'column "{c.name}"')
+                for n, c in t.columns.items()
+            },
             description=f'Columns of "{name}".',
         )
 
@@ -337,7 +365,9 @@ class _TypeBuilder:
                 "count": GraphQLField(
                     GraphQLNonNull(GraphQLInt),
                     args={
-                        "columns": GraphQLArgument(GraphQLList(GraphQLNonNull(self.select_column(name)))),
+                        "columns": GraphQLArgument(
+                            GraphQLList(GraphQLNonNull(self.select_column(name)))
+                        ),
                         "distinct": GraphQLArgument(GraphQLBoolean),
                     },
                     description="Number of rows (with columns: rows where they are not null).",
@@ -354,7 +384,8 @@ class _TypeBuilder:
 
     def function_columns(self, t: TableType, function: str) -> dict[str, Column]:
         wanted: Callable[[Column], bool] = (
-            (lambda c: c.type.is_numeric) if function in NUMERIC_FUNCTIONS
+            (lambda c: c.type.is_numeric)
+            if function in NUMERIC_FUNCTIONS
             else (lambda c: c.type.is_ordered)
         )
         return {n: c for n, c in t.columns.items() if wanted(c)}
@@ -365,9 +396,7 @@ class _TypeBuilder:
         return GraphQLObjectType(
             f"{name}_{function}_fields",
             {
-                n: GraphQLField(
-                    self.scalar(c) if function in ORDERED_FUNCTIONS else GraphQLFloat
-                )
+                n: GraphQLField(self.scalar(c) if function in ORDERED_FUNCTIONS else GraphQLFloat)
                 for n, c in columns.items()
             },
             description=f'{function} of the columns of "{name}".',
@@ -421,9 +450,13 @@ class _TypeBuilder:
                 _non_null_list(self.select_column(t.name)),
                 description="Group by these columns.",
             ),
-            "where": GraphQLArgument(self.bool_exp(t.name), description="Filter rows before grouping."),
+            "where": GraphQLArgument(
+                self.bool_exp(t.name), description="Filter rows before grouping."
+            ),
             "having": GraphQLArgument(having, description="Filter groups by their aggregates."),
-            "order_by": GraphQLArgument(GraphQLList(GraphQLNonNull(order)), description="Sort the groups."),
+            "order_by": GraphQLArgument(
+                GraphQLList(GraphQLNonNull(order)), description="Sort the groups."
+            ),
             "limit": GraphQLArgument(GraphQLInt, description="Return at most this many groups."),
             "offset": GraphQLArgument(GraphQLInt, description="Skip this many groups first."),
         }
@@ -441,10 +474,14 @@ class _TypeBuilder:
             }
             for function in AGGREGATE_FUNCTIONS:
                 if self.function_columns(t, function):
-                    result[function] = GraphQLInputField(self.function_input(t.name, function, "having"))
+                    result[function] = GraphQLInputField(
+                        self.function_input(t.name, function, "having")
+                    )
             return result
 
         holder = [
-            GraphQLInputObjectType(name, fields, description="Boolean expression over a group's aggregates.")
+            GraphQLInputObjectType(
+                name, fields, description="Boolean expression over a group's aggregates."
+            )
         ]
         return holder[0]

@@ -33,12 +33,12 @@ from graphql import (
 
 from federation.errors import ConfigError
 
-DIRECTIVES_SDL = '''
+DIRECTIVES_SDL = """
 directive @table(source: String!, name: String!, schema: String, rootField: String) on OBJECT
 directive @column(name: String!) on FIELD_DEFINITION
 directive @hide on OBJECT | FIELD_DEFINITION
 directive @relationship(fields: [String!]!, references: [String!]!) on FIELD_DEFINITION
-'''
+"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,8 +116,14 @@ BIGINT = _scalar(
 NUMERIC = _scalar(
     "numeric", "An exact decimal, sent as a JSON string so no precision is lost.", _parse_numeric
 )
-DATE = _scalar("date", "A calendar date, ISO 8601 (`2024-05-31`).", _iso(dt.date.fromisoformat, "date", "2024-05-31"))
-TIME = _scalar("time", "A time of day, ISO 8601 (`13:45:00`).", _iso(dt.time.fromisoformat, "time", "13:45:00"))
+DATE = _scalar(
+    "date",
+    "A calendar date, ISO 8601 (`2024-05-31`).",
+    _iso(dt.date.fromisoformat, "date", "2024-05-31"),
+)
+TIME = _scalar(
+    "time", "A time of day, ISO 8601 (`13:45:00`).", _iso(dt.time.fromisoformat, "time", "13:45:00")
+)
 TIMESTAMP = _scalar(
     "timestamp",
     "A date and time without time zone, ISO 8601 (`2024-05-31T13:45:00`).",
