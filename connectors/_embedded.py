@@ -10,12 +10,15 @@ waiting for a free worker counts too) is interrupted through the driver's thread
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import decimal
+import queue
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -24,6 +27,7 @@ import orjson
 
 from federation.catalog import Table
 from federation.config import SourceConfig
+from federation.connector import Connector, Transaction
 from federation.errors import SourceError, SourceUnavailable
 
 T = TypeVar("T")
@@ -78,8 +82,11 @@ class WorkerPool(Generic[H]):
         config: SourceConfig,
         connect: Callable[[], H],
         driver_errors: tuple[type[BaseException], ...],
+        classify: Callable[[str, BaseException], SourceError | None] | None = None,
     ) -> None:
         self._source = config.name
+        self._classify = classify
+        """Turns a driver error into a finer SourceError (a constraint violation), or None."""
         self._timeout = config.statement_timeout
         self._connect = connect
         self._catchable: tuple[type[BaseException], ...] = (*driver_errors, _NotStarted)
@@ -96,6 +103,10 @@ class WorkerPool(Generic[H]):
         loop = asyncio.get_running_loop()
         running = _Running()
         future = loop.run_in_executor(self._executor, self._call, job, running)
+        return await self._wait(future, running)
+
+    async def _wait(self, future: Awaitable[T], running: _Running) -> T:
+        loop = asyncio.get_running_loop()
         timer = None
         if self._timeout and self._timeout > 0:
             timer = loop.call_later(self._timeout, lambda: running.interrupt(timed_out=True))
@@ -117,7 +128,32 @@ class WorkerPool(Generic[H]):
                 f"statement cancelled after statement_timeout ({self._timeout:g}s); narrow the "
                 "query or raise statement_timeout for this source in federation.yaml",
             )
-        return SourceError(self._source, str(error) or type(error).__name__)
+        classified = self._classify(self._source, error) if self._classify else None
+        return classified or SourceError(self._source, str(error) or type(error).__name__)
+
+    @asynccontextmanager
+    async def pinned(self) -> AsyncIterator[Pinned[H]]:
+        """One worker thread, and so one handle, for a series of jobs (a transaction's
+        statements must all run on the connection that began it). Jobs run in order."""
+        inbox: queue.SimpleQueue[_Job[H] | None] = queue.SimpleQueue()
+        serving = asyncio.get_running_loop().run_in_executor(self._executor, self._serve, inbox)
+        try:
+            yield Pinned(self, inbox)
+        finally:
+            inbox.put(None)
+            await asyncio.shield(serving)
+
+    def _serve(self, inbox: queue.SimpleQueue[_Job[H] | None]) -> None:
+        while (item := inbox.get()) is not None:
+            job, running, future = item
+            try:
+                result = self._call(job, running)
+            except BaseException as error:
+                with contextlib.suppress(InvalidStateError):
+                    future.set_exception(error)
+            else:
+                with contextlib.suppress(InvalidStateError):
+                    future.set_result(result)
 
     def _call(self, job: Callable[[H], T], running: _Running) -> T:
         handle = self._handle()
@@ -147,6 +183,80 @@ class WorkerPool(Generic[H]):
             handles, self._handles = self._handles, []
         for handle in handles:
             close(handle)
+
+
+_Job = tuple[Callable[[H], Any], _Running, "Future[Any]"]
+
+
+class Pinned(Generic[H]):
+    """A worker thread held by :meth:`WorkerPool.pinned`."""
+
+    def __init__(self, pool: WorkerPool[H], inbox: queue.SimpleQueue[_Job[H] | None]) -> None:
+        self._pool = pool
+        self._inbox = inbox
+
+    async def run(self, job: Callable[[H], T]) -> T:
+        """Run ``job(handle)`` on the held thread; as :meth:`WorkerPool.run` otherwise."""
+        running = _Running()
+        future: Future[T] = Future()
+        self._inbox.put((job, running, future))
+        return await self._pool._wait(asyncio.wrap_future(future), running)
+
+
+class EmbeddedTransaction(Transaction):
+    """A transaction on one pinned worker's handle (a SQLite connection or a DuckDB cursor)."""
+
+    def __init__(
+        self,
+        worker: Pinned[Any],
+        connector: Connector,
+        *,
+        text_temporals: bool,
+        rowcount: Callable[[Any], int],
+    ) -> None:
+        self._worker = worker
+        self._connector = connector
+        self._text_temporals = text_temporals
+        self._rowcount = rowcount
+
+    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        bound = adapt_params(params, text_temporals=self._text_temporals)
+        self._connector.statements_executed += 1
+        rows: list[tuple[Any, ...]] = await self._worker.run(
+            lambda handle: handle.execute(sql, bound).fetchall()
+        )
+        return rows
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        bound = adapt_params(params, text_temporals=self._text_temporals)
+        self._connector.statements_executed += 1
+        count = self._rowcount
+        changed: int = await self._worker.run(lambda handle: count(handle.execute(sql, bound)))
+        return changed
+
+
+@asynccontextmanager
+async def embedded_transaction(
+    pool: WorkerPool[Any],
+    connector: Connector,
+    begin: str,
+    *,
+    text_temporals: bool,
+    rowcount: Callable[[Any], int],
+) -> AsyncIterator[Transaction]:
+    """``begin`` ... ``COMMIT`` on one pinned worker; ``ROLLBACK`` when the block raises or
+    the commit fails (a deferred constraint)."""
+    async with pool.pinned() as worker:
+        await worker.run(lambda handle: handle.execute(begin))
+        try:
+            yield EmbeddedTransaction(
+                worker, connector, text_temporals=text_temporals, rowcount=rowcount
+            )
+            await worker.run(lambda handle: handle.execute("COMMIT"))
+        except BaseException:
+            with contextlib.suppress(SourceError):  # nothing to roll back is fine
+                await worker.run(lambda handle: handle.execute("ROLLBACK"))
+            raise
 
 
 # --- parameters ------------------------------------------------------------------------------

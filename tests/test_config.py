@@ -289,7 +289,8 @@ def test_malformed_reference(tmp_path: Path, dsn: str, problem: str) -> None:
         (
             "{name: a, kind: duckdb, path: ':memory:', zzz: 3}",
             "sources[0].zzz: unknown key (known keys: name, kind, dsn, path, pool_size, "
-            "connect_timeout, statement_timeout, schemas, include, exclude, read_only, options)",
+            "connect_timeout, statement_timeout, schemas, include, exclude, read_only, "
+            "read_only_tables, options)",
         ),
         (
             "{name: a, kind: duckdb, path: ':memory:', pool_size: 0}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any, ClassVar
 
 import duckdb
@@ -20,18 +21,27 @@ from federation.catalog import SourceCatalog
 from federation.connector import (
     CORE_AGGREGATES,
     CORE_OPERATORS,
+    MUTATIONS,
     REGEX_OPERATORS,
     STATISTICS,
     Capabilities,
     Connector,
+    Transaction,
 )
 from federation.errors import SourceUnavailable
 
-from .._embedded import WorkerPool, adapt_params, database_path, require_file, select_tables
+from .._embedded import (
+    WorkerPool,
+    adapt_params,
+    database_path,
+    embedded_transaction,
+    require_file,
+    select_tables,
+)
+from .errors import constraint_error
 from .introspect import DEFAULT_SCHEMA, read_tables
 
 Cursor = duckdb.DuckDBPyConnection
-
 
 
 class DuckDBConnector(Connector):
@@ -40,6 +50,7 @@ class DuckDBConnector(Connector):
     capabilities: ClassVar[Capabilities] = Capabilities(
         filter_operators=CORE_OPERATORS | REGEX_OPERATORS,
         aggregates=CORE_AGGREGATES | STATISTICS,
+        extra=frozenset({MUTATIONS}),
     )
 
     _database: duckdb.DuckDBPyConnection | None = None
@@ -55,7 +66,7 @@ class DuckDBConnector(Connector):
         except duckdb.Error as error:
             raise SourceUnavailable(self.name, f"cannot open {path!r}: {error}") from None
         self._cursor_lock = threading.Lock()
-        self._pool = WorkerPool(self.config, self._cursor, (duckdb.Error,))
+        self._pool = WorkerPool(self.config, self._cursor, (duckdb.Error,), constraint_error)
 
     def _cursor(self) -> Cursor:
         """A worker thread's own cursor: DuckDB connections are not safe to share across threads."""
@@ -86,6 +97,16 @@ class DuckDBConnector(Connector):
         self.statements_executed += 1
         return await self._workers().run(lambda cursor: cursor.execute(sql, bound).fetchall())
 
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """A transaction on one worker's cursor (each cursor is its own DuckDB connection)."""
+        return embedded_transaction(
+            self._workers(),
+            self,
+            "BEGIN TRANSACTION",
+            text_temporals=False,
+            rowcount=_changed_rows,
+        )
+
     def _open_database(self) -> duckdb.DuckDBPyConnection:
         if self._database is None:
             raise RuntimeError(f"source {self.name!r} is not open; call open() first")
@@ -95,3 +116,9 @@ class DuckDBConnector(Connector):
         if self._pool is None:
             raise RuntimeError(f"source {self.name!r} is not open; call open() first")
         return self._pool
+
+
+def _changed_rows(result: Cursor) -> int:
+    """DuckDB answers an INSERT/UPDATE/DELETE without RETURNING with one row: the count."""
+    row = result.fetchone()
+    return int(row[0]) if row else 0

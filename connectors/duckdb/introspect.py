@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from federation.catalog import Column, ForeignKey, Table
+from federation.catalog import Column, ForeignKey, Table, UniqueConstraint
 
 from .types import scalar_type
 
@@ -39,7 +39,8 @@ _CONSTRAINTS = """
 SELECT schema_name, table_name, constraint_type, constraint_column_names, referenced_table,
        referenced_column_names, constraint_name
 FROM duckdb_constraints()
-WHERE database_name = current_database() AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY')
+WHERE database_name = current_database()
+  AND constraint_type IN ('PRIMARY KEY', 'FOREIGN KEY', 'UNIQUE')
 ORDER BY schema_name, table_name, constraint_index
 """
 
@@ -55,7 +56,7 @@ def read_tables(conn: duckdb.DuckDBPyConnection, schemas: Sequence[str]) -> list
     wanted = set(schemas) or {str(row[0]) for row in conn.execute(_SCHEMAS).fetchall()}
     relations = [r for r in conn.execute(_RELATIONS).fetchall() if r[0] in wanted]
     columns = _columns(conn.execute(_COLUMNS).fetchall())
-    keys, foreign = _constraints(conn.execute(_CONSTRAINTS).fetchall())
+    keys, foreign, unique = _constraints(conn.execute(_CONSTRAINTS).fetchall())
     return [
         Table(
             name=str(name),
@@ -65,6 +66,7 @@ def read_tables(conn: duckdb.DuckDBPyConnection, schemas: Sequence[str]) -> list
             schema=None if schema == DEFAULT_SCHEMA else str(schema),
             is_view=bool(is_view),
             description=comment or None,
+            unique_constraints=tuple(unique.get((schema, name), ())),
         )
         for schema, name, is_view, comment in relations
     ]
@@ -86,12 +88,18 @@ def _columns(rows: Sequence[Sequence[Any]]) -> dict[Key, list[Column]]:
 
 def _constraints(
     rows: Sequence[Sequence[Any]],
-) -> tuple[dict[Key, tuple[str, ...]], dict[Key, list[ForeignKey]]]:
+) -> tuple[
+    dict[Key, tuple[str, ...]], dict[Key, list[ForeignKey]], dict[Key, list[UniqueConstraint]]
+]:
     keys: dict[Key, tuple[str, ...]] = {}
     foreign: dict[Key, list[ForeignKey]] = {}
+    unique: dict[Key, list[UniqueConstraint]] = {}
     for schema, table, kind, columns, ref_table, ref_columns, name in rows:
-        if kind == "PRIMARY KEY":
-            keys[(schema, table)] = tuple(columns)
+        if kind in ("PRIMARY KEY", "UNIQUE"):
+            constraint = UniqueConstraint(str(name), tuple(columns))
+            unique.setdefault((schema, table), []).append(constraint)
+            if kind == "PRIMARY KEY":
+                keys[(schema, table)] = tuple(columns)
             continue
         key = ForeignKey(
             columns=tuple(columns),
@@ -101,4 +109,4 @@ def _constraints(
             name=name,
         )
         foreign.setdefault((schema, table), []).append(key)
-    return keys, foreign
+    return keys, foreign, unique

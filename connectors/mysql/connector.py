@@ -15,15 +15,24 @@ Results: JSON comes back as JSON text (``str``); ``TINYINT(1)`` (``Boolean``) as
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, ClassVar, TypeVar
 
 import aiomysql
 import pymysql.converters
 
 from federation.catalog import SourceCatalog
-from federation.connector import CORE_AGGREGATES, STATISTICS, Capabilities, Connector
+from federation.connector import (
+    CORE_AGGREGATES,
+    MUTATIONS,
+    STATISTICS,
+    Capabilities,
+    Connector,
+    Transaction,
+)
 from federation.errors import SourceError, SourceUnavailable
 
 from .._embedded import adapt_param, select_tables
@@ -49,7 +58,9 @@ _CLIENT_GRACE = 5.0
 class MySQLConnector(Connector):
     kind: ClassVar[str] = "mysql"
     dialect: ClassVar[str] = "mysql"
-    capabilities: ClassVar[Capabilities] = Capabilities(aggregates=CORE_AGGREGATES | STATISTICS)
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        aggregates=CORE_AGGREGATES | STATISTICS, extra=frozenset({MUTATIONS})
+    )
 
     _pool: aiomysql.Pool | None = None
     server_version: str = ""
@@ -125,6 +136,30 @@ class MySQLConnector(Connector):
 
         return await self._with_connection(run)
 
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """One pooled connection in ``BEGIN`` ... ``COMMIT`` (rolled back when the block raises);
+        a connection left in doubt (a timeout, a lost socket) is closed, never reused."""
+        pool = self._pool
+        if pool is None:
+            raise SourceUnavailable(self.name, "the source is not open; call open() first")
+        try:
+            conn = await asyncio.wait_for(pool.acquire(), self.config.connect_timeout)
+        except ERRORS_OR_TIMEOUT as error:
+            raise connect_failure(self.name, self.address, error) from None
+        transaction = _MySQLTransaction(self, conn)
+        try:
+            await transaction.guard(conn.begin())
+            yield transaction
+            await transaction.guard(conn.commit())
+        except BaseException:
+            if not conn.closed:
+                with contextlib.suppress(*ERRORS_OR_TIMEOUT):
+                    await asyncio.wait_for(conn.rollback(), self.config.connect_timeout)
+            raise
+        finally:
+            pool.release(conn)
+
     async def _with_connection(self, job: Callable[[aiomysql.Connection], Awaitable[T]]) -> T:
         pool = self._pool
         if pool is None:
@@ -149,6 +184,43 @@ class MySQLConnector(Connector):
     def _client_timeout(self) -> float | None:
         timeout = self.config.statement_timeout
         return timeout + _CLIENT_GRACE if timeout > 0 else None
+
+
+class _MySQLTransaction(Transaction):
+    def __init__(self, connector: MySQLConnector, conn: aiomysql.Connection) -> None:
+        self._connector = connector
+        self._conn = conn
+        # MariaDB 10.5+ has INSERT ... RETURNING; neither has UPDATE ... RETURNING
+        self.returning = frozenset({"insert"}) if connector.is_mariadb else frozenset()
+
+    async def guard(self, awaitable: Awaitable[T]) -> T:
+        """Await with the client-side time limit; driver errors become SourceErrors."""
+        connector = self._connector
+        try:
+            return await asyncio.wait_for(awaitable, connector._client_timeout())
+        except ERRORS_OR_TIMEOUT as error:
+            if connection_is_broken(error):
+                self._conn.close()
+            raise statement_failure(
+                connector.name, connector.address, error, connector.config.statement_timeout
+            ) from None
+
+    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return (await self._run(sql, params))[1]
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        return (await self._run(sql, params))[0]
+
+    async def _run(self, sql: str, params: Sequence[Any]) -> tuple[int, list[tuple[Any, ...]]]:
+        arguments = tuple(_adapt(value) for value in params)
+
+        async def run() -> tuple[int, list[tuple[Any, ...]]]:
+            async with self._conn.cursor() as cursor:
+                self._connector.statements_executed += 1
+                await _execute(cursor, sql, arguments, self._connector.name)
+                return int(cursor.rowcount), list(await cursor.fetchall())
+
+        return await self.guard(run())
 
 
 async def _execute(cursor: Any, sql: str, arguments: tuple[Any, ...], source: str) -> None:

@@ -6,11 +6,12 @@ Messages carry the server's text and error number, and for connection failures t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pymysql
 
-from federation.errors import SourceError, SourceUnavailable
+from federation.errors import ConstraintViolation, SourceError, SourceUnavailable
 
 ERRORS: tuple[type[BaseException], ...] = (pymysql.err.MySQLError, OSError)
 ERRORS_OR_TIMEOUT: tuple[type[BaseException], ...] = (*ERRORS, TimeoutError)
@@ -24,6 +25,32 @@ _TIMEOUT = frozenset({1969, 3024})
 
 _CLIENT_ERRORS = 2000
 """Numbers from 2000 up are the client's: connection refused, lost, server gone away."""
+
+
+_CONSTRAINT_CODES = {
+    1062: "UNIQUE_VIOLATION",  # Duplicate entry '1' for key 'PRIMARY'
+    1451: "FOREIGN_KEY_VIOLATION",  # Cannot delete or update a parent row: ... CONSTRAINT `fk`
+    1452: "FOREIGN_KEY_VIOLATION",  # Cannot add or update a child row: ... CONSTRAINT `fk`
+    1048: "NOT_NULL_VIOLATION",  # Column 'x' cannot be null
+    1364: "NOT_NULL_VIOLATION",  # Field 'x' doesn't have a default value
+    4025: "CHECK_VIOLATION",  # MariaDB: CONSTRAINT `name` failed for `db`.`t`
+    3819: "CHECK_VIOLATION",  # MySQL: Check constraint 'name' is violated.
+}
+_CONSTRAINT_NAMES = (
+    re.compile(r"for key '(?:[^']*\.)?([^'.]+)'"),
+    re.compile(r"CONSTRAINT `((?:[^`]|``)+)`"),
+    re.compile(r"Check constraint '([^']+)'"),
+)
+
+
+def _constraint(error: BaseException) -> str | None:
+    """The constraint's name as the server's message gives it."""
+    text = _text(error)
+    for pattern in _CONSTRAINT_NAMES:
+        match = pattern.search(text)
+        if match:
+            return match.group(1).replace("``", "`")
+    return None
 
 
 def error_number(error: BaseException) -> int:
@@ -56,6 +83,10 @@ def statement_failure(
             source,
             f"statement cancelled after statement_timeout ({timeout:g}s); narrow the query or "
             "raise statement_timeout for this source in federation.yaml",
+        )
+    if number in _CONSTRAINT_CODES:
+        return ConstraintViolation(
+            source, _text(error), code=_CONSTRAINT_CODES[number], constraint=_constraint(error)
         )
     if isinstance(error, OSError) or number in _UNAVAILABLE or number >= _CLIENT_ERRORS:
         return SourceUnavailable(source, f"{address}: {_text(error)}")

@@ -15,7 +15,7 @@ from typing import Any
 
 import aiomysql
 
-from federation.catalog import Column, ForeignKey, Table
+from federation.catalog import Column, ForeignKey, Table, UniqueConstraint
 
 from .types import scalar_type
 
@@ -35,14 +35,17 @@ ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION
 """
 
 KEYS_SQL = """
-SELECT TABLE_SCHEMA AS schema_name, TABLE_NAME AS table_name,
-       CONSTRAINT_NAME AS constraint_name, COLUMN_NAME AS column_name,
-       REFERENCED_TABLE_SCHEMA AS ref_schema, REFERENCED_TABLE_NAME AS ref_table,
-       REFERENCED_COLUMN_NAME AS ref_column
-FROM information_schema.KEY_COLUMN_USAGE
-WHERE TABLE_SCHEMA IN ({schemas})
-  AND (CONSTRAINT_NAME = 'PRIMARY' OR REFERENCED_TABLE_NAME IS NOT NULL)
-ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION
+SELECT k.TABLE_SCHEMA AS schema_name, k.TABLE_NAME AS table_name,
+       k.CONSTRAINT_NAME AS constraint_name, k.COLUMN_NAME AS column_name,
+       k.REFERENCED_TABLE_SCHEMA AS ref_schema, k.REFERENCED_TABLE_NAME AS ref_table,
+       k.REFERENCED_COLUMN_NAME AS ref_column, c.CONSTRAINT_TYPE AS constraint_type
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.TABLE_CONSTRAINTS c
+  ON c.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND c.TABLE_NAME = k.TABLE_NAME
+ AND c.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+WHERE k.TABLE_SCHEMA IN ({schemas})
+  AND c.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')
+ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION
 """
 
 MARIADB_CHECKS_SQL = """
@@ -93,7 +96,7 @@ def build_tables(
         key = (row["schema_name"], row["table_name"])
         checked = (*key, row["column_name"]) in json_checked
         columns[key].append(_column(row, checked))
-    primary, foreign = _keys(key_rows)
+    primary, foreign, unique = _keys(key_rows)
     return [
         Table(
             name=row["table_name"],
@@ -103,6 +106,7 @@ def build_tables(
             foreign_keys=tuple(foreign.get(key, ())),
             is_view=row["table_type"] == "VIEW",
             description=_table_comment(row),
+            unique_constraints=tuple(unique.get(key, ())),
         )
         for row in table_rows
         if (key := (row["schema_name"], row["table_name"])) in columns
@@ -129,14 +133,24 @@ def _table_comment(row: Row) -> str | None:
 
 def _keys(
     rows: Iterable[Row],
-) -> tuple[dict[TableKey, tuple[str, ...]], dict[TableKey, list[ForeignKey]]]:
+) -> tuple[
+    dict[TableKey, tuple[str, ...]],
+    dict[TableKey, list[ForeignKey]],
+    dict[TableKey, list[UniqueConstraint]],
+]:
     primary: dict[TableKey, list[str]] = defaultdict(list)
     grouped: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+    unique_columns: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for row in rows:
         key = (row["schema_name"], row["table_name"])
-        if row["constraint_name"] == "PRIMARY":
+        kind = row.get("constraint_type") or (
+            "PRIMARY KEY" if row["constraint_name"] == "PRIMARY" else "FOREIGN KEY"
+        )
+        if kind in ("PRIMARY KEY", "UNIQUE"):
+            unique_columns[(*key, row["constraint_name"])].append(row["column_name"])
+        if kind == "PRIMARY KEY":
             primary[key].append(row["column_name"])
-        else:
+        elif kind == "FOREIGN KEY":
             grouped[(*key, row["constraint_name"])].append(row)
     foreign: dict[TableKey, list[ForeignKey]] = defaultdict(list)
     for (schema, table, name), parts in grouped.items():
@@ -149,4 +163,7 @@ def _keys(
                 name=name,
             )
         )
-    return {key: tuple(cols) for key, cols in primary.items()}, foreign
+    unique: dict[TableKey, list[UniqueConstraint]] = defaultdict(list)
+    for (schema, table, name), columns in unique_columns.items():
+        unique[(schema, table)].append(UniqueConstraint(name, tuple(columns)))
+    return {key: tuple(cols) for key, cols in primary.items()}, foreign, unique

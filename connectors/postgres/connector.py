@@ -13,7 +13,9 @@ connector returns JSON, so the gateway can embed them with ``orjson.Fragment`` w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, ClassVar, TypeVar
 
 import asyncpg
@@ -24,11 +26,13 @@ from federation.connector import (
     CORE_AGGREGATES,
     CORE_OPERATORS,
     JSON_OPERATORS,
+    MUTATIONS,
     REGEX_OPERATORS,
     SIMILAR_OPERATORS,
     STATISTICS,
     Capabilities,
     Connector,
+    Transaction,
 )
 from federation.errors import SourceUnavailable
 
@@ -51,6 +55,7 @@ class PostgresConnector(Connector):
     capabilities: ClassVar[Capabilities] = Capabilities(
         filter_operators=CORE_OPERATORS | REGEX_OPERATORS | SIMILAR_OPERATORS | JSON_OPERATORS,
         aggregates=CORE_AGGREGATES | STATISTICS,
+        extra=frozenset({MUTATIONS}),
     )
 
     _pool: asyncpg.Pool | None = None
@@ -91,6 +96,20 @@ class PostgresConnector(Connector):
             records = await self._run(conn.fetch(sql, *params))
         return [tuple(record) for record in records]
 
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """One pooled connection in ``BEGIN`` ... ``COMMIT`` (rolled back when the block raises)."""
+        async with self._connection() as conn:
+            transaction = conn.transaction()
+            await self._run(transaction.start())
+            try:
+                yield _PostgresTransaction(self, conn)
+                await self._run(transaction.commit())
+            except BaseException:
+                with contextlib.suppress(*ERRORS):
+                    await transaction.rollback()
+                raise
+
     def _connection(self) -> _Acquire:
         """A pooled connection; acquiring one opens a connection, so it is a connect failure."""
         if self._pool is None:
@@ -104,6 +123,23 @@ class PostgresConnector(Connector):
             raise statement_failure(
                 self.name, self.address, error, self.config.statement_timeout
             ) from None
+
+
+class _PostgresTransaction(Transaction):
+    def __init__(self, connector: PostgresConnector, conn: asyncpg.Connection) -> None:
+        self._connector = connector
+        self._conn = conn
+
+    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        self._connector.statements_executed += 1
+        records = await self._connector._run(self._conn.fetch(sql, *params))
+        return [tuple(record) for record in records]
+
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        self._connector.statements_executed += 1
+        status: str = await self._connector._run(self._conn.execute(sql, *params))
+        count = status.rsplit(" ", 1)[-1]  # "UPDATE 3", "DELETE 0", "INSERT 0 1"
+        return int(count) if count.isdigit() else 0
 
 
 class _Acquire:

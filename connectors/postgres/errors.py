@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from federation.errors import SourceError, SourceUnavailable
+from federation.errors import ConstraintViolation, SourceError, SourceUnavailable
 
 ERRORS: tuple[type[BaseException], ...] = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 """What a pool, a connection or a statement may raise that the connector translates."""
@@ -17,6 +17,16 @@ ERRORS_OR_TIMEOUT: tuple[type[BaseException], ...] = (*ERRORS, TimeoutError)
 _UNAVAILABLE_CLASSES = ("08", "28", "53", "57P")
 """SQLSTATE prefixes meaning the server cannot serve us: connection exceptions, bad
 credentials, resource exhaustion, shutdown/starting up."""
+
+
+_CONSTRAINT_CODES = {
+    "23505": "UNIQUE_VIOLATION",
+    "23503": "FOREIGN_KEY_VIOLATION",
+    "23502": "NOT_NULL_VIOLATION",
+    "23514": "CHECK_VIOLATION",
+    "23P01": "CONSTRAINT_VIOLATION",  # exclusion
+}
+"""SQLSTATEs of integrity constraint violations -> ``extensions.code``."""
 
 
 def connect_failure(source: str, address: str, error: BaseException) -> SourceUnavailable:
@@ -42,6 +52,13 @@ def statement_failure(
     if isinstance(error, asyncpg.exceptions.ConnectionDoesNotExistError | OSError):
         return SourceUnavailable(source, f"lost the connection to {address}: {error}")
     sqlstate = _sqlstate(error)
+    if sqlstate in _CONSTRAINT_CODES:
+        return ConstraintViolation(
+            source,
+            _server_text(error),
+            code=_CONSTRAINT_CODES[sqlstate],
+            constraint=getattr(error, "constraint_name", None),
+        )
     if sqlstate.startswith(_UNAVAILABLE_CLASSES):
         return SourceUnavailable(source, f"{address}: {_server_text(error)}")
     if isinstance(error, asyncpg.PostgresError):

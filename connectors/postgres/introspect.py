@@ -13,7 +13,7 @@ from typing import Any
 
 import asyncpg
 
-from federation.catalog import Column, ForeignKey, Table
+from federation.catalog import Column, ForeignKey, Table, UniqueConstraint
 
 from .types import scalar_type
 
@@ -50,7 +50,7 @@ JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
-WHERE con.contype IN ('p', 'f') AND n.nspname = ANY($1::text[])
+WHERE con.contype IN ('p', 'f', 'u') AND n.nspname = ANY($1::text[])
 ORDER BY n.nspname, c.relname, con.conname
 """
 
@@ -77,11 +77,14 @@ def build_tables(
         columns[key].append(_column(row))
     primary: dict[TableKey, tuple[str, ...]] = {}
     foreign: dict[TableKey, list[ForeignKey]] = defaultdict(list)
+    unique: dict[TableKey, list[UniqueConstraint]] = defaultdict(list)
     for row in key_rows:
         key = (row["schema"], row["table_name"])
+        if row["kind"] in ("p", "u"):
+            unique[key].append(UniqueConstraint(row["name"], tuple(row["columns"])))
         if row["kind"] == "p":
             primary[key] = tuple(row["columns"])
-        else:
+        elif row["kind"] == "f":
             foreign[key].append(_foreign_key(row))
     return [
         Table(
@@ -92,6 +95,7 @@ def build_tables(
             foreign_keys=tuple(foreign[(schema, name)]),
             is_view=head["kind"] in _VIEW_KINDS,
             description=head["table_comment"],
+            unique_constraints=tuple(unique[(schema, name)]),
         )
         for (schema, name), head in heads.items()
     ]

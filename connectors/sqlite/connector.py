@@ -6,10 +6,12 @@ a ``file:`` URI: ``mode=ro`` when the source is ``read_only``, else ``mode=rw`` 
 ``options: {create: true}``), so a mistyped path never creates an empty database.
 ``path: ":memory:"`` gives one in-memory database shared by the workers.
 
-Per connection: ``foreign_keys = ON`` (mutations respect keys, as on a server database) and
+Per connection: ``foreign_keys = ON`` (mutations respect keys, as on a server database),
 ``case_sensitive_like = ON`` (``_like`` is case-sensitive as in PostgreSQL; ``_ilike`` compiles
-to ``lower(a) LIKE lower(b)``). ``connect_timeout`` is how long a statement waits for a lock
-held by another writer; ``statement_timeout`` interrupts a statement (``sqlite3_interrupt``).
+to ``lower(a) LIKE lower(b)``), and ``lower``/``upper`` replaced by Python's, which fold every
+letter (SQLite's own fold ASCII only, so ``_ilike: "%ANTÔNIO%"`` would miss "Antônio"); see
+:func:`register_functions`. ``connect_timeout`` is how long a statement waits for a lock held by
+another writer; ``statement_timeout`` interrupts a statement (``sqlite3_interrupt``).
 """
 
 from __future__ import annotations
@@ -17,21 +19,40 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any, ClassVar
 
 from federation.catalog import SourceCatalog
-from federation.connector import CORE_AGGREGATES, STATISTICS, Capabilities, Connector
+from federation.connector import (
+    CORE_AGGREGATES,
+    MUTATIONS,
+    STATISTICS,
+    Capabilities,
+    Connector,
+    Transaction,
+)
 from federation.errors import SourceUnavailable
 
-from .._embedded import MEMORY, WorkerPool, adapt_params, database_path, require_file, select_tables
+from .._embedded import (
+    MEMORY,
+    WorkerPool,
+    adapt_params,
+    database_path,
+    embedded_transaction,
+    require_file,
+    select_tables,
+)
+from .errors import constraint_error
 from .introspect import read_tables
 
 
 class SQLiteConnector(Connector):
     kind: ClassVar[str] = "sqlite"
     dialect: ClassVar[str] = "sqlite"
-    capabilities: ClassVar[Capabilities] = Capabilities(aggregates=CORE_AGGREGATES | STATISTICS)
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        aggregates=CORE_AGGREGATES | STATISTICS, extra=frozenset({MUTATIONS})
+    )
 
     _pool: WorkerPool[sqlite3.Connection] | None = None
 
@@ -39,7 +60,9 @@ class SQLiteConnector(Connector):
         path = database_path(self.config, "sqlite")
         require_file(self.config, path)
         self._uri = self._memory_uri() if path == MEMORY else self._file_uri(path)
-        self._pool = WorkerPool(self.config, self._connect, (sqlite3.Error, OverflowError))
+        self._pool = WorkerPool(
+            self.config, self._connect, (sqlite3.Error, OverflowError), constraint_error
+        )
         problem = await self._pool.run(_probe)  # fail now, not on the first request
         if problem is not None:
             await self.close()
@@ -68,6 +91,7 @@ class SQLiteConnector(Connector):
         )
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA case_sensitive_like = ON")
+        register_functions(conn)
         return conn
 
     async def close(self) -> None:
@@ -90,10 +114,46 @@ class SQLiteConnector(Connector):
         self.statements_executed += 1
         return await self._workers().run(lambda conn: conn.execute(sql, bound).fetchall())
 
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """``BEGIN IMMEDIATE`` (the write lock up front, so two writers never deadlock) on one
+        worker's connection."""
+        return embedded_transaction(
+            self._workers(),
+            self,
+            "BEGIN IMMEDIATE",
+            text_temporals=True,
+            rowcount=lambda cursor: int(cursor.rowcount),
+        )
+
     def _workers(self) -> WorkerPool[sqlite3.Connection]:
         if self._pool is None:
             raise RuntimeError(f"source {self.name!r} is not open; call open() first")
         return self._pool
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Unicode ``lower``/``upper`` on ``conn``, in place of SQLite's ASCII-only built-ins."""
+    conn.create_function("lower", 1, _lower, deterministic=True)
+    conn.create_function("upper", 1, _upper, deterministic=True)
+
+
+def _lower(value: object) -> object:
+    text = _as_text(value)
+    return text.lower() if isinstance(text, str) else text
+
+
+def _upper(value: object) -> object:
+    text = _as_text(value)
+    return text.upper() if isinstance(text, str) else text
+
+
+def _as_text(value: object) -> object:
+    """What SQLite's built-ins fold: NULL stays NULL, anything else is read as text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
 
 
 def _probe(conn: sqlite3.Connection) -> str | None:

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from federation.catalog import Column, ForeignKey, ScalarType, Table
+from federation.catalog import Column, ForeignKey, ScalarType, Table, UniqueConstraint
 
 from .types import infer_type, normalise, scalar_type
 
@@ -30,6 +30,14 @@ _COLUMNS = (
 _FOREIGN_KEYS = (
     'SELECT id, "table", "from", "to" FROM pragma_foreign_key_list(?, \'main\') ORDER BY id, seq'
 )
+
+
+_UNIQUE_INDEXES = (
+    "SELECT name FROM pragma_index_list(?, 'main') "
+    "WHERE \"unique\" AND origin <> 'pk' AND NOT partial ORDER BY seq"
+)
+
+_INDEX_COLUMNS = "SELECT name FROM pragma_index_info(?, 'main') ORDER BY seqno"
 
 
 def quote(name: str) -> str:
@@ -56,6 +64,7 @@ def _read_table(
         primary_key=primary_key,
         foreign_keys=() if is_view else _foreign_keys(conn, name, exact),
         is_view=is_view,
+        unique_constraints=() if is_view else _unique_constraints(conn, name, primary_key),
     )
 
 
@@ -122,3 +131,21 @@ def _column_names(conn: sqlite3.Connection, table: str) -> dict[str, str]:
 def _primary_key(conn: sqlite3.Connection, table: str) -> tuple[str, ...]:
     rows = conn.execute(_COLUMNS, (table,)).fetchall()
     return tuple(str(r[0]) for r in sorted((r for r in rows if r[3]), key=lambda r: r[3]))
+
+
+def _unique_constraints(
+    conn: sqlite3.Connection, table: str, primary_key: tuple[str, ...]
+) -> tuple[UniqueConstraint, ...]:
+    """SQLite names no constraints: Hasura's convention names them ``<t>_pkey`` and
+    ``<t>_<columns>_key`` (unique indexes over expressions or with a WHERE are left out)."""
+    found = [UniqueConstraint(f"{table}_pkey", primary_key)] if primary_key else []
+    for (index,) in conn.execute(_UNIQUE_INDEXES, (table,)).fetchall():
+        columns = tuple(row[0] for row in conn.execute(_INDEX_COLUMNS, (index,)).fetchall())
+        if columns and all(column is not None for column in columns):
+            names = tuple(str(column) for column in columns)
+            found.append(UniqueConstraint(unique_key_name(table, names), names))
+    return tuple(found)
+
+
+def unique_key_name(table: str, columns: Sequence[str]) -> str:
+    return f"{table}_{'_'.join(columns)}_key"

@@ -61,6 +61,14 @@ class ForeignKey:
 
 
 @dataclass(frozen=True, slots=True)
+class UniqueConstraint:
+    """A primary key or unique constraint: what ``on_conflict`` of an insert names."""
+
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
@@ -70,6 +78,8 @@ class Table:
     """The database schema (``public``); ``None`` where the source has no schemas."""
     is_view: bool = False
     description: str | None = None
+    unique_constraints: tuple[UniqueConstraint, ...] = ()
+    """The primary key (by its constraint's name) and the unique constraints."""
 
     def column(self, name: str) -> Column:
         for column in self.columns:

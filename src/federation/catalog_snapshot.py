@@ -9,7 +9,14 @@ from typing import Any
 
 import orjson
 
-from federation.catalog import Column, ForeignKey, ScalarType, SourceCatalog, Table
+from federation.catalog import (
+    Column,
+    ForeignKey,
+    ScalarType,
+    SourceCatalog,
+    Table,
+    UniqueConstraint,
+)
 
 log = logging.getLogger("federation.catalog")
 
@@ -64,6 +71,10 @@ def _load(data: dict[str, Any]) -> SourceCatalog:
             schema=t["schema"],
             is_view=t["is_view"],
             description=t["description"],
+            unique_constraints=tuple(
+                UniqueConstraint(u["name"], tuple(u["columns"]))
+                for u in t.get("unique_constraints", ())
+            ),
         )
         for t in data["tables"]
     )

@@ -38,6 +38,9 @@ class SourceConfig:
     """Only these tables (names or ``schema.name``); empty means all."""
     exclude: tuple[str, ...] = ()
     read_only: bool = False
+    """No mutations for the source (and embedded files open read-only)."""
+    read_only_tables: tuple[str, ...] = ()
+    """Tables (names or ``schema.name``) that get no mutations in a writable source."""
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -317,6 +320,7 @@ _SOURCE_FIELDS: dict[str, Parser] = {
     "include": _strings,
     "exclude": _strings,
     "read_only": _boolean,
+    "read_only_tables": _strings,
     "options": _mapping,
 }
 _SERVER_FIELDS: dict[str, Parser] = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, ClassVar
@@ -20,6 +21,7 @@ from typing import Any, ClassVar
 from federation.catalog import SourceCatalog
 from federation.config import SourceConfig
 from federation.errors import ConnectorError
+from federation.planner.plan import RootField
 
 ENTRY_POINT_GROUP = "federation.connectors"
 
@@ -62,13 +64,41 @@ class Capabilities:
         )
 
 
+MUTATIONS = "mutations"
+"""The capability (in :attr:`Capabilities.extra`) of a connector that implements
+:meth:`Connector.transaction`: its tables get insert/update/delete mutations."""
+
+
+class Transaction(abc.ABC):
+    """Statements that run on one connection inside one transaction (see
+    :meth:`Connector.transaction`): all of them commit together or none does."""
+
+    returning: frozenset[str] = frozenset({"insert", "update", "delete"})
+    """The statements that take ``RETURNING`` on this source; the gateway reads keys back in
+    the same transaction for the others."""
+
+    @abc.abstractmethod
+    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Run a statement and return its rows."""
+
+    @abc.abstractmethod
+    async def execute(self, sql: str, params: Sequence[Any]) -> int:
+        """Run a statement that returns no rows; return how many rows it changed."""
+
+    async def fetch_json(self, sql: str, params: Sequence[Any]) -> str | bytes | None:
+        """Run a statement that returns one row with one JSON text column; return that text."""
+        rows = await self.fetch_rows(sql, params)
+        return rows[0][0] if rows else None
+
+
 class Connector(abc.ABC):
     """Base class of every connector. Subclasses set ``kind``, ``dialect`` and ``capabilities``."""
 
     kind: ClassVar[str]
     """The name used as ``kind:`` in federation.yaml."""
-    dialect: ClassVar[str]
-    """The sqlglot dialect of the SQL the planner generates for this connector."""
+    dialect: ClassVar[str | None]
+    """The sqlglot dialect of the SQL the planner generates for this connector; ``None`` for a
+    native connector (REST, GraphQL) that answers plan nodes itself through :meth:`fetch_root`."""
     capabilities: ClassVar[Capabilities] = Capabilities()
 
     def __init__(self, config: SourceConfig) -> None:
@@ -94,6 +124,23 @@ class Connector(abc.ABC):
     @abc.abstractmethod
     async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         """Run a statement and return its rows."""
+
+    async def fetch_root(self, root: RootField) -> str | bytes | None:
+        """Native connectors (``dialect = None``): answer one root field with its JSON text, in
+        the shape SQL connectors return (an array for ``many``, an object or null for ``one``;
+        keys are the plan's keys in plan order)."""
+        raise NotImplementedError(
+            f"connector {self.kind!r} sets no SQL dialect but does not implement fetch_root()"
+        )
+
+    def describe_root(self, root: RootField) -> str:
+        """EXPLAIN for a native root field: what the connector will request."""
+        return f"-- {self.kind} source {self.name!r} answers {root.key!r} natively"
+
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """One transaction on one connection: commits when the block ends, rolls back when it
+        raises. Connectors that declare the ``mutations`` capability implement it."""
+        raise ConnectorError(f"connector {self.kind!r} does not support transactions")
 
     async def ping(self) -> None:
         """Raise if the source cannot answer; used by ``/readyz``."""

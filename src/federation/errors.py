@@ -4,7 +4,9 @@
     ├── ConfigError            federation.yaml or schema/ overlays are wrong (lists every problem)
     ├── ConnectorError         a connector cannot be found or loaded
     ├── SourceError            a source failed while answering (carries the source name and a code)
-    │   └── SourceUnavailable  the source could not be reached at all
+    │   ├── SourceUnavailable  the source could not be reached at all
+    │   ├── SourceTimeout      the source did not answer within its timeout
+    │   └── ConstraintViolation  a write broke a unique, foreign key, not null or check constraint
     └── QueryError             a request is wrong in a way GraphQL validation cannot see
 """
 
@@ -39,6 +41,27 @@ class SourceError(FederationError):
 
 class SourceUnavailable(SourceError):
     code = "SOURCE_UNAVAILABLE"
+
+
+class SourceTimeout(SourceError):
+    code = "SOURCE_TIMEOUT"
+
+
+class ConstraintViolation(SourceError):
+    """A write broke a constraint. ``code`` is ``UNIQUE_VIOLATION``, ``FOREIGN_KEY_VIOLATION``,
+    ``NOT_NULL_VIOLATION``, ``CHECK_VIOLATION`` or, when the driver does not say which,
+    ``CONSTRAINT_VIOLATION``; ``constraint`` is the constraint's name where the driver reports it.
+    """
+
+    code = "CONSTRAINT_VIOLATION"
+
+    def __init__(
+        self, source: str, message: str, *, code: str | None = None, constraint: str | None = None
+    ) -> None:
+        if code:
+            self.code = code
+        self.constraint = constraint
+        super().__init__(source, message)
 
 
 class QueryError(FederationError):

@@ -21,6 +21,7 @@ from graphql.execution.values import get_variable_values
 
 from federation.config import Config
 from federation.errors import QueryError
+from federation.events import Events
 from federation.execution.executor import CompiledPlan, CompiledRoot, Executor, compile_plan
 from federation.execution.introspection import introspection_document, run_introspection
 from federation.execution.operation import (
@@ -40,6 +41,7 @@ from federation.schema.builder import build_model
 from federation.schema.graphql_types import build_graphql_schema
 from federation.schema.model import SchemaModel
 from federation.schema.overlay import load_overlays
+from federation.schema.writable import enable_mutations, writable_in
 
 OperationType = Literal["query", "mutation", "subscription"]
 ALL_OPERATIONS: frozenset[OperationType] = frozenset({"query", "mutation"})
@@ -67,7 +69,9 @@ class Gateway:
         self.schema: GraphQLSchema = build_graphql_schema(model)
         self.documents = DocumentCache(self.schema, introspection=config.server.introspection)
         self.plans: LRUCache[tuple[str, str | None, bytes], CompiledPlan] = LRUCache(2048)
-        self.executor = Executor(sources)
+        self.events = Events()
+        """Subscribe here to hear which tables each mutation changed (:mod:`federation.events`)."""
+        self.executor = Executor(sources, self.events)
 
     @classmethod
     async def start(cls, config: Config) -> Gateway:
@@ -77,6 +81,7 @@ class Gateway:
         await sources.open()
         try:
             model = build_model(sources.catalogs(), load_overlays(config.schema_dir))
+            enable_mutations(model, writable_in(sources.traits()))
         except BaseException:
             await sources.close()
             raise
@@ -127,6 +132,8 @@ class Gateway:
         operation: OperationDefinitionNode,
         variables: dict[str, Any] | None,
     ) -> CompiledPlan:
+        if operation.operation.value == "mutation":  # never kept: it holds the written values
+            return self._compile(parsed, operation, variables)
         key = (
             query,
             operation.name.value if operation.name else None,
@@ -152,9 +159,11 @@ class Gateway:
         plan, entries = planner.plan(operation)
         return compile_plan(plan, entries, self._compile_root)
 
-    def _compile_root(self, root: RootField) -> CompiledStatement:
+    def _compile_root(self, root: RootField) -> CompiledStatement | None:
         connector = self.sources.by_name[root.source].connector
         check_pushdown(root, connector.capabilities)
+        if connector.dialect is None:  # a native connector answers the plan node itself
+            return None
         return compile_root(root, connector.dialect)
 
     # --- tools ---------------------------------------------------------------------------
@@ -172,9 +181,14 @@ class Gateway:
                 sections.append(
                     "\n".join(describe_root(entry.field))
                     + f"\n-- statement 1 of 1 for source {entry.field.source!r}:\n"
-                    + explain_sql(entry.statement)
+                    + self._explain_statement(entry)
                 )
         return "\n\n".join(sections) or "(no source is queried)"
+
+    def _explain_statement(self, entry: CompiledRoot) -> str:
+        if entry.statement is None:
+            return self.sources.by_name[entry.field.source].connector.describe_root(entry.field)
+        return explain_sql(entry.statement)
 
     def sdl(self) -> str:
         """The unified schema as SDL."""

@@ -4,8 +4,9 @@
   selection set), and equal values.
 * Lists: element by element, in order; with ``unordered`` (a level without a total order) every
   list is compared as a multiset.
-* Numbers by value: an expected integer (``Int``, ``count``) exactly and as an integer, floats within a relative tolerance (``avg``, ``stddev``
-  are floating point on both sides, computed in different orders). A JSON boolean is never a
+* Numbers by value: an expected integer (``Int``, ``count``) exactly and as an integer;
+  floats within a relative tolerance (``avg``, ``stddev`` are floating point on both sides,
+  computed in different orders). A JSON boolean is never a
   number, and strings (``bigint``, ``numeric``) compare exactly.
 """
 
@@ -20,7 +21,9 @@ REL_TOL = 1e-9
 ABS_TOL = 1e-9
 
 
-def first_difference(actual: Any, expected: Any, *, unordered: bool = False, path: str = "data") -> str | None:
+def first_difference(
+    actual: Any, expected: Any, *, unordered: bool = False, path: str = "data"
+) -> str | None:
     """Where ``actual`` first differs from ``expected``, or None when they match."""
     if unordered:
         actual, expected = canonical(actual), canonical(expected)
@@ -44,7 +47,9 @@ def _difference(actual: Any, expected: Any, path: str) -> str | None:
             if found:
                 return found
         return None
-    return None if same_value(actual, expected) else f"{path}: got {actual!r}, expected {expected!r}"
+    return (
+        None if same_value(actual, expected) else f"{path}: got {actual!r}, expected {expected!r}"
+    )
 
 
 def same_value(actual: Any, expected: Any) -> bool:

@@ -89,7 +89,9 @@ class _Walker:
             named.name.removesuffix("_aggregate")
         )
         if table is not None and "where" in definition.args:
-            check_arguments(self.model, table, get_argument_values(definition, node, self.variables))
+            check_arguments(
+                self.model, table, get_argument_values(definition, node, self.variables)
+            )
         if node.selection_set is not None and isinstance(named, GraphQLObjectType):
             self.walk(node.selection_set, named)
 

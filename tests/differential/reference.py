@@ -111,7 +111,10 @@ class Reference:
             raise GraphQLError("the reference does not implement _group_by")
         if entry.kind == "one":
             for row in self.tables[t.name]:
-                if all(row[c.name] == semantics.stored_form(args[n], row[c.name]) for n, c in t.primary_key):
+                if all(
+                    row[c.name] == semantics.stored_form(args[n], row[c.name])
+                    for n, c in t.primary_key
+                ):
                     return RowObject(t, row)
             return None
         rows = semantics.select(self.model, t, self.tables[t.name], args, self.related)
@@ -146,7 +149,8 @@ class Reference:
             return []
         target = self.model.type_of(rel.target)
         return [
-            r for r in self.tables[target.name]
+            r
+            for r in self.tables[target.name]
             if all(r[child] == row[parent] for parent, child in rel.mapping)
         ]
 

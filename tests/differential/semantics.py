@@ -28,8 +28,20 @@ Row = dict[str, Any]
 Related = Callable[[Relationship, Row], list[Row]]
 
 UNSUPPORTED_ON_SQLITE = frozenset(
-    {"_similar", "_nsimilar", "_regex", "_nregex", "_iregex", "_niregex", "_contains",
-     "_contained_in", "_has_key", "_has_keys_any", "_has_keys_all", "_cast"}
+    {
+        "_similar",
+        "_nsimilar",
+        "_regex",
+        "_nregex",
+        "_iregex",
+        "_niregex",
+        "_contains",
+        "_contained_in",
+        "_has_key",
+        "_has_keys_any",
+        "_has_keys_all",
+        "_cast",
+    }
 )
 """Operators the schema offers that SQLite sources reject with an error."""
 
@@ -193,7 +205,9 @@ def _entry_keys(
         elif name in t.relationships:
             rel = t.relationships[name]
             keys.extend(
-                _entry_keys(model, model.type_of(rel.target), spec, related, _through(reach, rel, related))
+                _entry_keys(
+                    model, model.type_of(rel.target), spec, related, _through(reach, rel, related)
+                )
             )
         else:
             rel = t.relationships[name.removesuffix("_aggregate")]
@@ -338,7 +352,9 @@ def _non_negative(args: dict[str, Any], name: str) -> int | None:
     return value
 
 
-def _check_distinct_on(t: TableType, distinct_on: list[str], order_by: list[dict[str, Any]]) -> None:
+def _check_distinct_on(
+    t: TableType, distinct_on: list[str], order_by: list[dict[str, Any]]
+) -> None:
     """Hasura: ``distinct_on`` columns must be the leading ``order_by`` columns."""
     if not distinct_on or not order_by:
         return

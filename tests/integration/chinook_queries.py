@@ -116,32 +116,6 @@ def same(left: Any, right: Any) -> bool:
 # --- the queries -------------------------------------------------------------------------------
 
 
-MYSQL_TEXT_COLLATION = (
-    "mysql compiler: _eq/_in/_gt/_lt on text compile to plain col = %s, compared under the "
-    "column's collation (Chinook: utf8mb3_general_ci, case- and accent-insensitive, trailing "
-    "spaces ignored), so they are not exact as on the other sources; compare bytes, as _like "
-    "already does (col = CAST(%s AS BINARY))"
-)
-MYSQL_ACCENTS = (
-    "mysql compiler: _ilike/_nilike compile to LOWER(col) LIKE LOWER(%s), still compared under "
-    "the column's accent-insensitive collation (utf8mb3_general_ci), so '%A%' also matches "
-    "'Drão', 'Já Foi', 'Álibi' where PostgreSQL ILIKE and SQLite do not; compare bytes, as _like "
-    "already does (LIKE CAST(LOWER(%s) AS BINARY))"
-)
-MYSQL_NESTED_DISTINCT_ON = (
-    "mysql compiler refuses distinct_on on a nested relationship (BAD_REQUEST), which the "
-    "other sources answer (window function ROW_NUMBER() in the lateral subquery would do)"
-)
-MYSQL_NESTED_LIMIT = (
-    "mysql compiler refuses limit/offset/distinct_on on a nested <rel>_aggregate (BAD_REQUEST), "
-    "which the other sources answer"
-)
-SQLITE_ILIKE_ASCII = (
-    "the reference is wrong, not this server: the SQLite gateway's _ilike folds ASCII case only "
-    "(SQLite LIKE), so 'ANTÔNIO' misses 'Antônio'; PostgreSQL and MariaDB agree on the match"
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Case:
     name: str
@@ -364,13 +338,11 @@ CASES: tuple[Case, ...] = (
         """{ Artist(where: {_or: [{Name: {_eq: "ac/dc"}}, {Name: {_eq: "AC/DC "}},
                                  {Name: {_in: ["aerosmith", "Aerosmith"]}}]},
                    order_by: {ArtistId: asc}) { ArtistId Name } }""",
-        broken_on={"mysql": MYSQL_TEXT_COLLATION},
     ),
     Case(
         "filter_text_range_is_binary",
         """{ Artist_aggregate(where: {Name: {_gte: "a", _lt: "b"}}) { aggregate { count } }
              Genre(where: {Name: {_gt: "R"}}, order_by: {GenreId: asc}) { GenreId } }""",
-        broken_on={"mysql": MYSQL_TEXT_COLLATION},
     ),
     Case(
         "filter_like_ilike_accents_are_letters",
@@ -378,7 +350,6 @@ CASES: tuple[Case, ...] = (
                         order_by: {TrackId: asc}) { TrackId Name }
              ilike: Track(where: {Name: {_ilike: "%A%"}, TrackId: {_in: [1, 2, 212, 292, 857]}},
                           order_by: {TrackId: asc}) { TrackId Name } }""",
-        broken_on={"mysql": MYSQL_ACCENTS},
     ),
     Case(
         "filter_like_single_char_wildcard",
@@ -389,7 +360,6 @@ CASES: tuple[Case, ...] = (
         "filter_ilike_unicode",
         """{ Artist(where: {Name: {_ilike: "%ANTÔNIO%"}}, order_by: {ArtistId: asc}) {
               ArtistId Name } }""",
-        broken_on={"postgres": SQLITE_ILIKE_ASCII, "mysql": SQLITE_ILIKE_ASCII},
     ),
     Case(
         "nested_distinct_on",
@@ -398,9 +368,6 @@ CASES: tuple[Case, ...] = (
                 Tracks(distinct_on: [MediaTypeId],
                        order_by: [{MediaTypeId: asc}, {TrackId: desc}]) {
                   MediaTypeId TrackId } } } }""",
-        broken_on={
-            "mysql": MYSQL_NESTED_DISTINCT_ON,
-        },
     ),
     Case(
         "nested_aggregate_nodes",
@@ -413,7 +380,6 @@ CASES: tuple[Case, ...] = (
         """{ Artist(where: {ArtistId: {_in: [1, 8, 22]}}, order_by: {ArtistId: asc}) {
               ArtistId Albums_aggregate(order_by: {AlbumId: desc}, limit: 2) {
                 aggregate { count } nodes { AlbumId Title } } } }""",
-        broken_on={"mysql": MYSQL_NESTED_LIMIT},
     ),
     Case(
         "aggregate_empty_set_and_count_columns",

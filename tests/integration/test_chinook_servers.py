@@ -331,12 +331,6 @@ HOSTILE = (
 )
 ASTRAL = "guitar \U0001f3b8 and fraktur \U0001d518\U0001d52b"
 """Characters beyond the BMP (4 bytes in UTF-8): Chinook's MySQL text columns are utf8mb3."""
-MYSQL_ASTRAL = (
-    "mysql: a value with 4-byte UTF-8 characters compared with a utf8mb3 column (Chinook's "
-    "NVARCHAR) fails with error 1267 'Illegal mix of collations (utf8mb3_general_ci,IMPLICIT) and "
-    "(utf8mb4_general_ci,COERCIBLE)'; the compiler could compare in utf8mb4 (CONVERT(col USING "
-    "utf8mb4) COLLATE utf8mb4_bin = %s), which also makes the comparison exact"
-)
 _SENTINEL = "☃"
 """No Chinook name contains it: a pattern that starts with it matches nothing, whatever follows."""
 ARTIST_COUNT = 275
@@ -374,10 +368,7 @@ async def test_hostile_strings_are_values(kind: str, value: str, server: Source)
     assert response == {"data": _expected_hostile(kind)}
 
 
-@pytest.mark.parametrize(
-    "kind",
-    ["postgres", pytest.param("mysql", marks=pytest.mark.xfail(strict=True, reason=MYSQL_ASTRAL))],
-)
+@pytest.mark.parametrize("kind", SERVER_KINDS)
 async def test_characters_beyond_the_bmp_are_values(kind: str, server: Source) -> None:
     response = await server.run(HOSTILE_QUERY, _hostile_variables(ASTRAL))
     assert response == {"data": _expected_hostile(kind)}
@@ -403,7 +394,5 @@ async def test_quote_in_a_real_value_finds_its_row(kind: str, server: Source) ->
 @given(value=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")))
 async def test_any_text_is_a_value(kind: str, server: Source, value: str) -> None:
     # NUL is left out: PostgreSQL text cannot hold it (the server refuses it, by design).
-    if kind == "mysql":
-        value = "".join(c for c in value if ord(c) <= 0xFFFF)  # see MYSQL_ASTRAL
     response = await server.run(HOSTILE_QUERY, _hostile_variables(value))
     assert response == {"data": _expected_hostile(kind)}

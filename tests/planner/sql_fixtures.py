@@ -314,10 +314,17 @@ class Engine:
 
 
 class SQLiteEngine(Engine):
+    """Set up as the SQLite connector sets up each connection (case-sensitive LIKE, Unicode
+    ``lower``), since the statements rely on it."""
+
     dialect = "sqlite"
 
     def __init__(self) -> None:
+        from federation_connectors.sqlite.connector import register_functions
+
         self.conn = sqlite3.connect(":memory:")
+        self.conn.execute("PRAGMA case_sensitive_like = ON")
+        register_functions(self.conn)
 
     def execute(self, sql: str, params: tuple[Any, ...] = ()) -> None:
         self.conn.execute(sql, params)

@@ -274,8 +274,44 @@ def test_object_relationship_without_match_is_null(engine: Engine) -> None:
     ],
 )
 def test_string_comparisons(engine: Engine, op: str, value: Any, expected: list[int]) -> None:
-    if engine.dialect in ("sqlite", "mysql") and value == "%ZOË%":
-        value = "%zoë%"  # SQLite and MariaDB's byte-wise fallbacks fold ASCII case only
+    assert where_ids(engine, eq(AUTHORS, "name", op, value)) == expected
+
+
+ZOE_NO_ACCENT = UNICODE.replace("ë", "e")
+
+
+@pytest.mark.parametrize(
+    ("op", "value", "expected"),
+    [
+        ("_eq", "ada", []),
+        ("_eq", "Ada ", []),
+        ("_eq", ZOE_NO_ACCENT, []),
+        ("_eq", "Ada \U0001f3b8", []),
+        ("_neq", "ada", [1, 2, 3]),
+        ("_in", ["ADA", UNICODE.upper(), UNICODE, "\U0001f3b8"], [3]),
+        ("_in", ["ada", ZOE_NO_ACCENT], []),
+        ("_nin", ["ada", "Ada "], [1, 2, 3]),
+        ("_nin", ["Ada"], [2, 3]),
+        ("_gt", "a", []),
+        ("_lt", "a", [1, 2, 3]),
+        ("_gte", "Ada", [1, 2, 3]),
+        ("_gt", "Ada", [2, 3]),
+        ("_lt", "Ada ", [1]),
+        ("_gt", "Zoe", [3]),
+        ("_gt", "Zoz", [3]),
+        ("_like", "Zo_ 100%", [3]),
+        ("_like", "%\U0001f3b8%", []),
+        ("_ilike", "%ZOË%", [3]),
+        ("_ilike", "%zoe%", []),
+        ("_ilike", "%\U0001f3b8%", []),
+        ("_nilike", "%ZOE%", [1, 2, 3]),
+    ],
+)
+def test_text_comparisons_are_exact(
+    engine: Engine, op: str, value: Any, expected: list[int]
+) -> None:
+    """Code points, not a collation: case, accents and trailing spaces count everywhere, and
+    order is code point order ('Z' < 'a', 'z' < 'ë'); only _ilike folds case, not accents."""
     assert where_ids(engine, eq(AUTHORS, "name", op, value)) == expected
 
 
@@ -376,6 +412,23 @@ def test_distinct_on_keeps_the_first_row_of_each_partition(engine: Engine) -> No
         distinct_on=(ARTICLES.column("author_id"),),
     )
     assert engine.run(many(query)) == [{"author_id": 1, "id": 10}, {"author_id": 2, "id": 13}]
+
+
+def test_nested_distinct_on_is_per_parent_row(engine: Engine) -> None:
+    published = ARTICLES.column("published")
+    articles = select(
+        ARTICLES,
+        *cols(ARTICLES, "id", "published"),
+        order_by=(asc(ARTICLES, "published"), desc(ARTICLES, "id")),
+        distinct_on=(published,),
+    )
+    field = ArrayRelationField("articles", ARTICLES_OF_AUTHOR, articles)
+    root = many(select(AUTHORS, c(AUTHORS, "id"), field, order_by=(asc(AUTHORS, "id"),)))
+    assert engine.run(root) == [
+        {"id": 1, "articles": [{"id": 11, "published": False}, {"id": 12, "published": True}]},
+        {"id": 2, "articles": [{"id": 13, "published": True}]},
+        {"id": 3, "articles": []},
+    ]
 
 
 def test_percent_question_mark_and_dollar_in_identifiers(engine: Engine) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sql_fixtures import (
+    ARTICLE_OF_COMMENT,
     ARTICLES,
     ARTICLES_OF_AUTHOR,
     AUTHOR_OF_ARTICLE,
@@ -34,6 +35,7 @@ from federation.planner.plan import (
     AggregateBlock,
     AggregateCompare,
     AggregateRef,
+    AggregateRelationField,
     AggregateSelect,
     ArrayRelationField,
     ColumnAggregate,
@@ -139,8 +141,44 @@ def _distinct_on() -> RootField:
     return many(query)
 
 
+def _nested_paged_and_objects() -> RootField:
+    """Nested distinct_on and a paged <rel>_aggregate (MariaDB: ROW_NUMBER() partitioned by
+    the link), and object relationships joined into unpaged rows (PostgreSQL)."""
+    article = ObjectRelationField(
+        "article",
+        ARTICLE_OF_COMMENT,
+        select(
+            ARTICLES,
+            c(ARTICLES, "title"),
+            ObjectRelationField("author", AUTHOR_OF_ARTICLE, select(AUTHORS, c(AUTHORS, "name"))),
+            where=Compare(ARTICLES.column("published"), "_eq", True),
+        ),
+    )
+    comments = select(COMMENTS, c(COMMENTS, "body"), article)
+    top = AggregateSelect(
+        select(ARTICLES, order_by=(desc(ARTICLES, "rating"),), limit=2, offset=1),
+        (AggregateBlock("aggregate", (CountField("count"),)),),
+    )
+    firsts = select(
+        ARTICLES,
+        c(ARTICLES, "id"),
+        ArrayRelationField("comments", COMMENTS_OF_ARTICLE, comments),
+        order_by=(asc(ARTICLES, "published"), desc(ARTICLES, "id")),
+        distinct_on=(ARTICLES.column("published"),),
+    )
+    return many(
+        select(
+            AUTHORS,
+            c(AUTHORS, "id"),
+            ArrayRelationField("firsts", ARTICLES_OF_AUTHOR, firsts),
+            AggregateRelationField("top", ARTICLES_OF_AUTHOR, top),
+        )
+    )
+
+
 CASES = {
     "nested_arrays": _nested,
+    "nested_paged_and_objects": _nested_paged_and_objects,
     "filters": _filters,
     "by_pk": _by_pk,
     "aggregate_nodes": _aggregate,

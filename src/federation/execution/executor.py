@@ -12,8 +12,11 @@ from typing import Any
 import orjson
 
 from federation.errors import SourceError
+from federation.events import Events
+from federation.execution.mutations import run_mutation
 from federation.execution.sources import Sources
 from federation.planner.build import IntrospectionField, PlanEntry
+from federation.planner.mutation_plan import MutationField
 from federation.planner.plan import Plan, RootField, TypenameField
 from federation.planner.sql.statement import CompiledStatement
 
@@ -23,10 +26,12 @@ _EMPTY = {"many": b"[]", "groups": b"[]"}
 @dataclass(frozen=True, slots=True)
 class CompiledRoot:
     field: RootField
-    statement: CompiledStatement
+    statement: CompiledStatement | None
+    """None when the source's connector is native (no SQL dialect): it answers the plan node
+    itself through ``fetch_root``."""
 
 
-CompiledEntry = CompiledRoot | TypenameField | IntrospectionField
+CompiledEntry = CompiledRoot | TypenameField | IntrospectionField | MutationField
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +44,7 @@ class CompiledPlan:
 def compile_plan(
     plan: Plan,
     entries: list[PlanEntry],
-    compile_root: Callable[[RootField], CompiledStatement],
+    compile_root: Callable[[RootField], CompiledStatement | None],
 ) -> CompiledPlan:
     compiled: list[CompiledEntry] = [
         CompiledRoot(e, compile_root(e)) if isinstance(e, RootField) else e for e in entries
@@ -48,14 +53,17 @@ def compile_plan(
 
 
 class Executor:
-    def __init__(self, sources: Sources) -> None:
+    def __init__(self, sources: Sources, events: Events | None = None) -> None:
         self.sources = sources
+        self.events = events or Events()
 
     async def run(
         self,
         compiled: CompiledPlan,
         introspect: Callable[[], dict[str, Any]] | None = None,
     ) -> bytes:
+        if compiled.plan.operation_type == "mutation":  # serially, one transaction per field
+            return await run_mutation(compiled.entries, self.sources, self.events)
         roots = [e for e in compiled.entries if isinstance(e, CompiledRoot)]
         results = await asyncio.gather(*(self.fetch(root) for root in roots))
         by_key: dict[str, Any] = {}
@@ -77,7 +85,10 @@ class Executor:
         field = root.field
         try:
             connector = await self.sources.by_name[field.source].ensure_open()
-            text = await connector.fetch_json(root.statement.sql, root.statement.params)
+            if root.statement is None:
+                text = await connector.fetch_root(field)
+            else:
+                text = await connector.fetch_json(root.statement.sql, root.statement.params)
         except SourceError as error:
             return None, _source_error(field, error)
         if text is None:

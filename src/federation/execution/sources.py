@@ -17,7 +17,7 @@ from pathlib import Path
 from federation.catalog import SourceCatalog
 from federation.catalog_snapshot import load_snapshot, save_snapshot
 from federation.config import Config, SourceConfig
-from federation.connector import Connector, load_connector_class
+from federation.connector import Capabilities, Connector, load_connector_class
 from federation.errors import FederationError, SourceError, SourceUnavailable
 
 log = logging.getLogger("federation.sources")
@@ -92,6 +92,10 @@ class Sources:
             save_snapshot(self.snapshot_dir, source.catalog)
         else:
             source.catalog = load_snapshot(self.snapshot_dir, source.name)
+
+    def traits(self) -> dict[str, tuple[SourceConfig, Capabilities]]:
+        """Per source: its configuration and what its connector can do."""
+        return {name: (s.config, s.connector.capabilities) for name, s in self.by_name.items()}
 
     def catalogs(self) -> list[SourceCatalog]:
         return [s.catalog for s in self.by_name.values() if s.catalog is not None]

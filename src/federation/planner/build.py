@@ -20,6 +20,8 @@ from graphql.execution.values import get_argument_values
 
 from federation.errors import QueryError
 from federation.planner import arguments
+from federation.planner.mutation_plan import MutationField
+from federation.planner.mutations import plan_mutation
 from federation.planner.plan import (
     AggregateBlock,
     AggregateItem,
@@ -55,7 +57,7 @@ class IntrospectionField:
     key: str
 
 
-PlanEntry = RootField | TypenameField | IntrospectionField
+PlanEntry = RootField | TypenameField | IntrospectionField | MutationField
 
 
 class Planner:
@@ -75,6 +77,8 @@ class Planner:
 
     def plan(self, operation: OperationDefinitionNode) -> tuple[Plan, list[PlanEntry]]:
         """The plan, and every root entry in response order (introspection fields included)."""
+        if operation.operation.value == "mutation":
+            return plan_mutation(self, operation)
         if operation.operation.value != "query":
             raise QueryError(
                 f"{operation.operation.value} operations are not supported yet; send a query",

@@ -10,9 +10,12 @@ a statement that builds JSON inside the database can emit exactly the response's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, Union
 
 from federation.catalog import Column, ScalarType, Table
+
+if TYPE_CHECKING:
+    from federation.planner.mutation_plan import MutationField
 
 # --- where the data lives -------------------------------------------------------------------
 
@@ -294,4 +297,6 @@ class RootField:
 @dataclass(frozen=True, slots=True)
 class Plan:
     operation_type: Literal["query", "mutation"]
-    root_fields: tuple[RootField | TypenameField, ...]
+    root_fields: tuple[RootField | TypenameField | MutationField, ...]
+    """A mutation's fields (:class:`~federation.planner.mutation_plan.MutationField`) run one
+    after another, in this order."""

@@ -33,6 +33,7 @@ from graphql import (
 
 from federation.catalog import Column, ScalarType
 from federation.schema.model import SchemaModel, TableType
+from federation.schema.mutation_types import build_mutation_root
 from federation.schema.scalars import GRAPHQL_SCALARS
 
 NUMERIC_FUNCTIONS = (
@@ -96,7 +97,8 @@ def build_graphql_schema(model: SchemaModel) -> GraphQLSchema:
     query = GraphQLObjectType(
         "query_root", query_fields, description="Read data from every source."
     )
-    return GraphQLSchema(query=query)
+    mutation = build_mutation_root(model, builder.object_type, builder.bool_exp)
+    return GraphQLSchema(query=query, mutation=mutation)
 
 
 def _non_null_list(of: Any) -> GraphQLNonNull[GraphQLList[Any]]:

@@ -52,6 +52,15 @@ class RootEntry:
     table_type: TableType
 
 
+MutationKind = Literal["insert", "insert_one", "update", "update_by_pk", "delete", "delete_by_pk"]
+
+
+@dataclass(frozen=True, slots=True)
+class MutationEntry:
+    kind: MutationKind
+    table_type: TableType
+
+
 @dataclass(slots=True)
 class SchemaModel:
     types: dict[str, TableType] = field(default_factory=dict)
@@ -60,6 +69,9 @@ class SchemaModel:
     """Query root field name -> what it answers."""
 
     by_table: dict[tuple[str, str | None, str], TableType] = field(default_factory=dict)
+    mutations: dict[str, MutationEntry] = field(default_factory=dict)
+    """Mutation root field name -> what it writes; filled by
+    :func:`federation.schema.writable.enable_mutations` for writable tables only."""
 
     def type_of(self, ref: TableRef) -> TableType:
         return self.by_table[(ref.source, ref.table.schema, ref.table.name)]

@@ -120,8 +120,11 @@ SELECT
   )
 FROM `authors` AS _t0
 WHERE
-  _t0.`name` IN (%s, %s, %s)
-  OR NOT LOWER(_t0.`name`) LIKE LOWER(%s)
+  (
+    _t0.`name` IN (%s, %s, %s)
+    AND CAST(_t0.`name` AS CHAR CHARACTER SET utf8mb4) IN (CAST(%s AS BINARY), CAST(%s AS BINARY), CAST(%s AS BINARY))
+  )
+  OR NOT LOWER(CAST(_t0.`name` AS CHAR CHARACTER SET utf8mb4)) COLLATE utf8mb4_bin LIKE LOWER(%s)
   OR EXISTS(
     SELECT
       1
@@ -129,11 +132,14 @@ WHERE
     WHERE
       _t1.`author_id` = _t0.`id` AND _t1.`rating` >= %s
   )
-  OR _t0.`full name` LIKE CAST(%s AS BINARY)
+  OR CAST(_t0.`full name` AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin LIKE %s
 -- params (mysql):
 --   1: 'O\'Brien"; DROP TABLE authors; --'
 --   2: '100%'
 --   3: '$1'
---   4: '%ada%'
---   5: 4
---   6: 'a\\_%'
+--   4: 'O\'Brien"; DROP TABLE authors; --'
+--   5: '100%'
+--   6: '$1'
+--   7: '%ada%'
+--   8: 4
+--   9: 'a\\_%'

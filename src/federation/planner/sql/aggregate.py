@@ -2,7 +2,9 @@
 
 Where the dialect allows (everything but nested MariaDB), the row set is a derived table with
 every column of the table plus the nodes' JSON, so where/order/limit/offset/distinct_on apply
-before aggregation. The aggregate block is shared with grouped aggregates.
+before aggregation. Nested on MariaDB, the aggregate reads the table (or the numbered derived
+table that pages it, see :func:`row_set`) straight. The aggregate block is shared with grouped
+aggregates.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from collections.abc import Callable, Sequence
 from sqlglot import exp
 
 from federation.catalog import Column, ScalarType
-from federation.errors import QueryError
 from federation.planner.plan import (
     AggregateBlock,
     AggregateSelect,
@@ -37,15 +38,9 @@ _FLOAT_RESULTS = frozenset(
 
 def aggregate_query(ctx: Context, agg: AggregateSelect, link: Link | None) -> exp.Select:
     """``SELECT {"aggregate": {...}, "nodes": [...]}`` over the rows ``agg.rows`` selects."""
-    rows = row_set(ctx, agg.rows, link)
     if link is None or ctx.dialect.correlated_derived_tables:
-        return _over_derived(ctx, agg, rows)
-    if rows.paged:
-        raise QueryError(
-            f"limit/offset/distinct_on on a nested <rel>_aggregate is not supported by "
-            f"{ctx.dialect.name} sources; aggregate the related table at the root instead"
-        )
-    return _over_table(ctx, agg, rows)
+        return _over_derived(ctx, agg, row_set(ctx, agg.rows, link))
+    return _over_table(ctx, agg, row_set(ctx, agg.rows, link, page_by_window=True))
 
 
 def aggregate_block(ctx: Context, block: AggregateBlock, col: ColumnOf) -> exp.Expr:
@@ -72,7 +67,7 @@ def _over_derived(ctx: Context, agg: AggregateSelect, rows: RowSet) -> exp.Selec
     projections = [column(rows.alias, c.name).as_(c.name, quoted=True) for c in table.columns]
     nodes = [f for f in agg.fields if isinstance(f, NodesField)]
     for i, node in enumerate(nodes):
-        value = rows_json.row_object(ctx, node.fields, rows.alias)
+        value = rows_json.row_object(ctx, node.fields, rows.alias, rows_json.joins_of(ctx, rows))
         projections.append(value.as_(f"__j{i}", quoted=True))
     if dialect.ordered_aggregates and nodes:
         projections += sort_keys(rows.order)
@@ -88,11 +83,13 @@ def _over_derived(ctx: Context, agg: AggregateSelect, rows: RowSet) -> exp.Selec
 
 
 def _over_table(ctx: Context, agg: AggregateSelect, rows: RowSet) -> exp.Select:
-    """Aggregate straight over the table (MariaDB, nested): ORDER BY inside the aggregate."""
+    """Aggregate straight over the rows (MariaDB, nested): ORDER BY inside the aggregate; the
+    row set is never paged here (row numbers did that)."""
     nodes = [f for f in agg.fields if isinstance(f, NodesField)]
 
     def nodes_value(index: int) -> exp.Expr:
-        value = rows_json.row_object(ctx, nodes[index].fields, rows.alias)
+        joins = rows_json.joins_of(ctx, rows)
+        value = rows_json.row_object(ctx, nodes[index].fields, rows.alias, joins)
         return ctx.dialect.json_array_agg(value, rows.order)
 
     value = _aggregate_object(ctx, agg, lambda c: column(rows.alias, c.name), nodes_value)

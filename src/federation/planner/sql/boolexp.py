@@ -10,15 +10,8 @@ from federation.catalog import ScalarType
 from federation.errors import QueryError
 from federation.planner.plan import And, BoolExp, Compare, Const, Exists, Not, Or
 from federation.planner.sql.context import Context, column, conjunction, join_condition, table
+from federation.planner.sql.dialects.base import COMPARISONS
 
-_COMPARISONS: dict[str, type[exp.Binary]] = {
-    "_eq": exp.EQ,
-    "_neq": exp.NEQ,
-    "_gt": exp.GT,
-    "_gte": exp.GTE,
-    "_lt": exp.LT,
-    "_lte": exp.LTE,
-}
 _LIKE = {
     "_like": (False, False),
     "_nlike": (False, True),
@@ -70,8 +63,8 @@ def compare_value(
 ) -> exp.Expr:
     """``left <op> value`` for one Hasura comparison operator."""
     dialect = ctx.dialect
-    if op in _COMPARISONS:
-        return _COMPARISONS[op](this=left, expression=ctx.bind(value, type_))
+    if op in COMPARISONS:
+        return dialect.compare(op, left, value, type_, lambda v: ctx.bind(v, type_))
     if op in ("_in", "_nin"):
         return _in(ctx, left, op == "_nin", value, type_)
     if op == "_is_null":
@@ -94,5 +87,5 @@ def _in(
     items = list(values)
     if not items:  # Hasura: `_in: []` matches nothing, `_nin: []` everything
         return exp.true() if negated else exp.false()
-    test = exp.In(this=left, expressions=[ctx.bind(v, type_) for v in items])
+    test = ctx.dialect.member(left, items, type_, lambda v: ctx.bind(v, type_))
     return exp.Not(this=test) if negated else test

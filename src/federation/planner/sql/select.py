@@ -1,4 +1,11 @@
-"""Rows as JSON: one object per row, arrays of rows, and the nested relationships in them."""
+"""Rows as JSON: one object per row, arrays of rows, and the nested relationships in them.
+
+A nested array or aggregate is a correlated subquery. A nested object is one too, except where
+the dialect joins object relationships (:attr:`JsonDialect.join_object_relationships`): when
+the rows are not paged and the relationship reaches at most one row (its columns cover the
+target's primary key), the target is ``LEFT JOIN``-ed into the rows' own ``FROM`` and the object
+is built from the joined row, so the database can hash-join instead of probing once per row.
+"""
 
 from __future__ import annotations
 
@@ -12,22 +19,32 @@ from federation.planner.plan import (
     ColumnField,
     Field,
     ObjectRelationField,
-    Relationship,
     Select,
     TypenameField,
 )
 from federation.planner.sql import aggregate
-from federation.planner.sql.context import Context, column, join_condition
+from federation.planner.sql.boolexp import where_sql
+from federation.planner.sql.context import Context, column, conjunction, join_condition, table
 from federation.planner.sql.dialects.base import text
 from federation.planner.sql.ordering import resort, sort_keys
-from federation.planner.sql.rows import Link, row_set
+from federation.planner.sql.rows import Link, RowSet, row_set
 
 JSON_COLUMN = "__j"
 
 
-def row_object(ctx: Context, fields: Sequence[Field], alias: str) -> exp.Expr:
-    """The JSON object of the row at ``alias``, keys in plan order."""
-    return ctx.dialect.json_object([(f.key, _field_value(ctx, f, alias)) for f in fields])
+def row_object(
+    ctx: Context, fields: Sequence[Field], alias: str, joins: list[exp.Join] | None = None
+) -> exp.Expr:
+    """The JSON object of the row at ``alias``, keys in plan order; object relationships that
+    can be joined are appended to ``joins`` (None: none may be)."""
+    pairs = [(f.key, _field_value(ctx, f, alias, joins)) for f in fields]
+    return ctx.dialect.json_object(pairs)
+
+
+def joins_of(ctx: Context, rows: RowSet) -> list[exp.Join] | None:
+    """Where object relationships of ``rows`` may be joined: not into paged rows, where a join
+    would run for every row before LIMIT picks a few."""
+    return rows.joins if ctx.dialect.join_object_relationships and not rows.paged else None
 
 
 def array_query(ctx: Context, select: Select, link: Link | None) -> exp.Select:
@@ -36,11 +53,12 @@ def array_query(ctx: Context, select: Select, link: Link | None) -> exp.Select:
     rows = row_set(ctx, select, link)
     if not dialect.correlated_derived_tables:
         # ORDER BY and LIMIT inside the aggregate (MariaDB): no derived table needed
-        value = row_object(ctx, select.fields, rows.alias)
+        value = row_object(ctx, select.fields, rows.alias, joins_of(ctx, rows))
         array = dialect.json_array_agg(value, rows.order, rows.limit, rows.offset)
         rows.limit = rows.offset = None
         return rows.query([array], sort=False)
-    projections = [row_object(ctx, select.fields, rows.alias).as_(JSON_COLUMN, quoted=True)]
+    value = row_object(ctx, select.fields, rows.alias, joins_of(ctx, rows))
+    projections = [value.as_(JSON_COLUMN, quoted=True)]
     outer_order: list[exp.Ordered] = []
     if dialect.ordered_aggregates:
         projections += sort_keys(rows.order)
@@ -61,17 +79,15 @@ def object_query(ctx: Context, select: Select, link: Link | None) -> exp.Select:
     return rows.query([row_object(ctx, select.fields, rows.alias)], sort=True)
 
 
-def relation_link(rel: Relationship, parent: str) -> Link:
-    return lambda alias: join_condition(rel, parent, alias)
-
-
-def _field_value(ctx: Context, field: Field, alias: str) -> exp.Expr:
+def _field_value(ctx: Context, field: Field, alias: str, joins: list[exp.Join] | None) -> exp.Expr:
     dialect = ctx.dialect
     if isinstance(field, ColumnField):
         return dialect.encode(column(alias, field.column.name), field.column.type)
     if isinstance(field, TypenameField):
         return text(field.typename)
-    link = relation_link(field.relationship, alias)
+    if isinstance(field, ObjectRelationField) and joins is not None and _joinable(field):
+        return _joined_object(ctx, field, alias, joins)
+    link = Link(field.relationship, alias)
     if isinstance(field, ObjectRelationField):
         query = object_query(ctx, field.select, link)
     elif isinstance(field, ArrayRelationField):
@@ -80,3 +96,30 @@ def _field_value(ctx: Context, field: Field, alias: str) -> exp.Expr:
         assert isinstance(field, AggregateRelationField)
         query = aggregate.aggregate_query(ctx, field.aggregate, link)
     return dialect.nested(exp.Subquery(this=query))
+
+
+def _joinable(field: ObjectRelationField) -> bool:
+    """At most one row, chosen by the mapping and filter alone (no order, paging, distinct)."""
+    select, rel = field.select, field.relationship
+    key = rel.target.table.primary_key
+    targets = {target for _, target in rel.mapping}
+    unique = bool(key) and targets.issuperset(key)
+    plain = not (select.order_by or select.distinct_on) and select.limit is None
+    return unique and plain and select.offset is None
+
+
+def _joined_object(
+    ctx: Context, field: ObjectRelationField, parent: str, joins: list[exp.Join]
+) -> exp.Expr:
+    """``LEFT JOIN target ON mapping AND where``; the object, or NULL when no row joined (a
+    mapping column of a joined row equals the parent's, so it is not NULL)."""
+    select, rel = field.select, field.relationship
+    alias = ctx.alias()
+    conditions = join_condition(rel, parent, alias)
+    if select.where is not None:
+        conditions.append(where_sql(ctx, select.where, alias))
+    on = conjunction(conditions)
+    joins.append(exp.Join(this=table(select.table.table, alias), side="LEFT", on=on))
+    value = row_object(ctx, select.fields, alias, joins)
+    missing = exp.Is(this=column(alias, rel.mapping[0][1]), expression=exp.Null())
+    return exp.Case(ifs=[exp.If(this=missing, true=exp.Null())], default=value)

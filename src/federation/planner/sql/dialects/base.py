@@ -28,6 +28,15 @@ _STAT_FUNCTIONS = {
     "var_pop": "VAR_POP",
 }
 _PLAIN_FUNCTIONS = {"sum": "SUM", "avg": "AVG", "min": "MIN", "max": "MAX"}
+COMPARISONS: dict[str, type[exp.Binary]] = {
+    "_eq": exp.EQ,
+    "_neq": exp.NEQ,
+    "_gt": exp.GT,
+    "_gte": exp.GTE,
+    "_lt": exp.LT,
+    "_lte": exp.LTE,
+}
+"""Hasura's comparison operators and the SQL operator each one is."""
 
 
 def fn(name: str, *args: exp.Expr) -> exp.Expr:
@@ -58,6 +67,10 @@ class JsonDialect:
 
     native_distinct_on: ClassVar[bool] = False
     """``SELECT DISTINCT ON (...)``; otherwise ``ROW_NUMBER() OVER (PARTITION BY ...) = 1``."""
+
+    join_object_relationships: ClassVar[bool] = False
+    """Build a nested object from a ``LEFT JOIN`` in the rows' ``FROM`` where it reaches at most
+    one row, instead of a correlated subquery per row (see :mod:`..select`)."""
 
     max_object_pairs: ClassVar[int] = 1_000_000
     """How many key/value pairs one object-constructor call takes."""
@@ -115,6 +128,19 @@ class JsonDialect:
         return cast(value, self.text_type)
 
     # --- operators and aggregates ----------------------------------------------------------
+
+    def compare(
+        self, op: str, left: exp.Expr, value: Any, type_: ScalarType | None, bind: Bind
+    ) -> exp.Expr:
+        """``left <op> value`` for ``_eq``, ``_neq``, ``_gt``, ``_gte``, ``_lt`` and ``_lte``;
+        ``bind`` makes the placeholder of a value compared with a column of ``type_``."""
+        return COMPARISONS[op](this=left, expression=bind(value))
+
+    def member(
+        self, left: exp.Expr, values: Sequence[Any], type_: ScalarType | None, bind: Bind
+    ) -> exp.Expr:
+        """``left IN (values)``; ``values`` is never empty."""
+        return exp.In(this=left, expressions=[bind(v) for v in values])
 
     def like(self, column: exp.Expr, value: Any, insensitive: bool, bind: Bind) -> exp.Expr:
         """Case-sensitive ``LIKE`` (Hasura's ``_like``) or case-insensitive (``_ilike``); ``\\``

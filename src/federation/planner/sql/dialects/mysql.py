@@ -7,6 +7,24 @@ aggregated straight from its table, with ``ORDER BY ... LIMIT`` inside ``JSON_AR
 
 Key order: MariaDB keeps ``JSON_OBJECT``'s key order; MySQL 8 sorts keys (by length, then
 bytes), so on MySQL the gateway must reorder keys (it knows them from the plan).
+
+Text comparisons are exact, as in PostgreSQL with the ``C`` collation, not under the column's
+collation (often case- and accent-insensitive, trailing spaces ignored). The rule:
+
+- ``_eq``/``_neq``/``_in``/``_nin``/``_gt``/``_gte``/``_lt``/``_lte``: the column converted to
+  utf8mb4 against the value as ``BINARY``, so bytes are compared: equal means the same code
+  points (trailing spaces count), and order is code point order (UTF-8 bytes sort that way).
+  Converting to utf8mb4 first makes any column charset comparable with the UTF-8 value, and a
+  value with 4-byte characters then simply matches nothing on a utf8mb3 column (instead of
+  error 1267 "Illegal mix of collations").
+- ``_like``/``_nlike``: the column in utf8mb4 under ``utf8mb4_bin``: case- and accent-sensitive,
+  and ``_`` is one character, not one byte.
+- ``_ilike``/``_nilike``: ``LOWER`` of both sides under ``utf8mb4_bin``: case-insensitive (as
+  MariaDB lower-cases) but accent-sensitive, as PostgreSQL ``ILIKE``.
+
+An index on the column is still used by ``_eq``/``_in`` when every value is ASCII: a plain
+``col = %s`` (true whenever the exact test is) comes first. Other values could not be compared
+under the column's charset without risking error 1267 (utf8mb3, latin1), so they scan.
 """
 
 from __future__ import annotations
@@ -18,6 +36,7 @@ from sqlglot import exp
 
 from federation.catalog import ScalarType
 from federation.planner.sql.dialects.base import (
+    COMPARISONS,
     Bind,
     JsonDialect,
     cast,
@@ -29,10 +48,27 @@ from federation.planner.sql.dialects.base import (
 _AS_TEXT = frozenset(
     {ScalarType.BIGINT, ScalarType.NUMERIC, ScalarType.DATE, ScalarType.TIME, ScalarType.UUID}
 )
+_EXACT_COLLATION = "utf8mb4_bin"
 
 
 def as_json(value: exp.Expr) -> exp.Expr:
     return fn("JSON_EXTRACT", value, text("$"))
+
+
+def utf8mb4(value: exp.Expr) -> exp.Expr:
+    """``CONVERT(value USING utf8mb4)``, spelled ``CAST(value AS CHAR CHARACTER SET utf8mb4)``."""
+    charset = exp.DataType(this=exp.DataType.Type.CHARACTER_SET, kind=exp.var("utf8mb4"))
+    return exp.Cast(this=value, to=charset)
+
+
+def _both(index_test: exp.Expr, exact: exp.Expr) -> exp.Expr:
+    """``(index_test AND exact)``, parenthesised so that a ``NOT`` in front applies to both."""
+    return exp.Paren(this=exp.and_(index_test, exact))
+
+
+def _ascii(value: Any) -> bool:
+    """Every charset holds ASCII, so comparing it under the column's collation cannot fail."""
+    return isinstance(value, str) and value.isascii()
 
 
 class MySQLJson(JsonDialect):
@@ -78,11 +114,35 @@ class MySQLJson(JsonDialect):
             return fn("CONCAT", iso_timestamp(cast(value, "CHAR")), text("+00:00"))
         return value
 
+    def compare(
+        self, op: str, left: exp.Expr, value: Any, type_: ScalarType | None, bind: Bind
+    ) -> exp.Expr:
+        if type_ is not ScalarType.STRING:
+            return super().compare(op, left, value, type_, bind)
+        exact = COMPARISONS[op](this=utf8mb4(left), expression=cast(bind(value), "BINARY"))
+        if op == "_eq" and _ascii(value):
+            return _both(exp.EQ(this=left.copy(), expression=bind(value)), exact)
+        return exact
+
+    def member(
+        self, left: exp.Expr, values: Sequence[Any], type_: ScalarType | None, bind: Bind
+    ) -> exp.Expr:
+        if type_ is not ScalarType.STRING:
+            return super().member(left, values, type_, bind)
+        binary = [cast(bind(v), "BINARY") for v in values]
+        exact = exp.In(this=utf8mb4(left), expressions=binary)
+        if all(_ascii(v) for v in values):
+            return _both(super().member(left.copy(), values, type_, bind), exact)
+        return exact
+
     def like(self, column: exp.Expr, value: Any, insensitive: bool, bind: Bind) -> exp.Expr:
+        text_: exp.Expr = utf8mb4(column)
+        pattern = bind(value)
         if insensitive:
-            return exp.Like(this=fn("LOWER", column), expression=fn("LOWER", bind(value)))
-        # The default collations ignore case; a binary pattern compares bytes.
-        return exp.Like(this=column, expression=cast(bind(value), "BINARY"))
+            text_, pattern = fn("LOWER", text_), fn("LOWER", pattern)
+        return exp.Like(
+            this=exp.Collate(this=text_, expression=exp.var(_EXACT_COLLATION)), expression=pattern
+        )
 
     def aggregate(self, function: str, value: exp.Expr) -> exp.Expr:
         result = super().aggregate(function, value)

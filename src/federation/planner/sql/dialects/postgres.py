@@ -44,6 +44,7 @@ _REGEX_OPS: dict[str, type[exp.Binary]] = {
 class PostgresJson(JsonDialect):
     name = "postgres"
     native_distinct_on = True
+    join_object_relationships = True  # measured: bench/lower_bound.py, docs/performance.md
     max_object_pairs = 50  # json_build_object takes at most 100 arguments
 
     def json_object(self, pairs: Pairs) -> exp.Expr:
