@@ -36,9 +36,7 @@ JSON_OPERATORS = frozenset(
     {"_contains", "_contained_in", "_has_key", "_has_keys_any", "_has_keys_all"}
 )
 CORE_AGGREGATES = frozenset({"count", "sum", "avg", "min", "max"})
-STATISTICS = frozenset(
-    {"stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp"}
-)
+STATISTICS = frozenset({"stddev", "stddev_pop", "stddev_samp", "variance", "var_pop", "var_samp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +57,10 @@ class Capabilities:
     extra: frozenset[str] = field(default_factory=frozenset)
 
     def accepts(self, feature: str) -> bool:
-        return feature in self.filter_operators or feature in self.aggregates or (
-            feature in self.extra or bool(getattr(self, feature, False))
+        return (
+            feature in self.filter_operators
+            or feature in self.aggregates
+            or (feature in self.extra or bool(getattr(self, feature, False)))
         )
 
 
@@ -107,10 +107,10 @@ class Connector(abc.ABC):
         self.statements_executed = 0
         """Count of statements sent to the source; tests assert one per root field."""
 
-    async def open(self) -> None:
+    async def open(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Open pools or files. Called once in the application lifespan."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Release what :meth:`open` took."""
 
     @abc.abstractmethod

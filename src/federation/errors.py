@@ -1,13 +1,13 @@
 """Every error the gateway raises on purpose.
 
-    FederationError
-    ├── ConfigError            federation.yaml or schema/ overlays are wrong (lists every problem)
-    ├── ConnectorError         a connector cannot be found or loaded
-    ├── SourceError            a source failed while answering (carries the source name and a code)
-    │   ├── SourceUnavailable  the source could not be reached at all
-    │   ├── SourceTimeout      the source did not answer within its timeout
-    │   └── ConstraintViolation  a write broke a unique, foreign key, not null or check constraint
-    └── QueryError             a request is wrong in a way GraphQL validation cannot see
+FederationError
+├── ConfigError            federation.yaml or schema/ overlays are wrong (lists every problem)
+├── ConnectorError         a connector cannot be found or loaded
+├── SourceError            a source failed while answering (carries the source name and a code)
+│   ├── SourceUnavailable  the source could not be reached at all
+│   ├── SourceTimeout      the source did not answer within its timeout
+│   └── ConstraintViolation  a write broke a unique, foreign key, not null or check constraint
+└── QueryError             a request is wrong in a way GraphQL validation cannot see
 """
 
 from __future__ import annotations

@@ -22,11 +22,6 @@ class Case:
     """Why the gateway is known to answer this case wrongly (reported to the lead)."""
 
 
-SUM_TYPE = (
-    "sum of a bigint/numeric column comes back as a JSON string, but the schema types every "
-    "<t>_sum_fields field as Float (Hasura types sum by the column's type: bigint, numeric)"
-)
-
 DEEP_NESTING = (
     "six nested selection levels fail on SQLite with 'parser stack overflow' (SOURCE_ERROR): "
     "the statement nests too many parenthesised subqueries for SQLite's parser stack"
@@ -327,10 +322,8 @@ CASES: list[Case] = [
         """{ author_aggregate { aggregate { min { balance followers } max { balance followers }
             } } }""",
     ),
-    Case("sum_of_bigint", "{ article_aggregate { aggregate { sum { views } } } }", xfail=SUM_TYPE),
-    Case(
-        "sum_of_numeric", "{ author_aggregate { aggregate { sum { balance } } } }", xfail=SUM_TYPE
-    ),
+    Case("sum_of_bigint", "{ article_aggregate { aggregate { sum { views } } } }"),
+    Case("sum_of_numeric", "{ author_aggregate { aggregate { sum { balance } } } }"),
     Case(
         "statistics_empty",
         "{ article_aggregate(where: {id: {_gt: 100}}) { aggregate { stddev { score } } } }",
@@ -338,11 +331,7 @@ CASES: list[Case] = [
     # --- errors -------------------------------------------------------------------------------
     Case("unknown_field_is_error", "{ author { id nope } }"),
     Case("null_comparison_is_error", "{ author(where: {name: {_eq: null}}) { id } }"),
-    Case(
-        "cast_null_crashes",
-        "{ author(where: {active: {_cast: null}}) { id } }",
-        xfail="`_cast: null` (or `_cast: {String: null}`) raises AttributeError in "
-        "planner/arguments.py _comparisons instead of a BAD_ARGUMENT error",
-    ),
+    Case("cast_null_is_error", "{ author(where: {active: {_cast: null}}) { id } }"),
+    Case("cast_string_null_is_error", "{ author(where: {active: {_cast: {String: null}}}) { id } }"),
     Case("missing_required_variable", "query ($id: Int!) { author_by_pk(id: $id) { id } }"),
 ]

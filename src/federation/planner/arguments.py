@@ -105,7 +105,9 @@ def _comparisons(t: TableType, name: str, operators: dict[str, Any]) -> list[Boo
     result: list[BoolExp] = []
     for op, operand in operators.items():
         if op == "_cast":
+            _no_null(t, name, op, operand)
             for cast_name, inner in operand.items():
+                _no_null(t, name, f"_cast: {{{cast_name}", inner)
                 for inner_op, inner_value in inner.items():
                     _no_null(t, name, inner_op, inner_value)
                     result.append(

@@ -101,7 +101,9 @@ class Planner:
 
     # --- root fields ---------------------------------------------------------------------
 
-    def root_field(self, root_type: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> RootField:
+    def root_field(
+        self, root_type: GraphQLObjectType, key: str, nodes: list[FieldNode]
+    ) -> RootField:
         name = nodes[0].name.value
         entry = self.model.roots[name]
         t = entry.table_type
@@ -117,7 +119,9 @@ class Planner:
             select = Select(select.table, select.fields, where=where)
             return RootField(key, "one", source, select, nullable=True)
         if entry.kind == "aggregate":
-            return RootField(key, "aggregate", source, self.aggregate(t, nodes, args), nullable=False)
+            return RootField(
+                key, "aggregate", source, self.aggregate(t, nodes, args), nullable=False
+            )
         return RootField(key, "groups", source, self.groups(t, nodes, args), nullable=False)
 
     # --- rows ----------------------------------------------------------------------------
@@ -161,7 +165,9 @@ class Planner:
 
     # --- aggregates ----------------------------------------------------------------------
 
-    def aggregate(self, t: TableType, nodes: list[FieldNode], args: dict[str, Any]) -> AggregateSelect:
+    def aggregate(
+        self, t: TableType, nodes: list[FieldNode], args: dict[str, Any]
+    ) -> AggregateSelect:
         rows = Select(t.ref, (), **arguments.row_arguments(self.model, t, args))
         fields: list[AggregateBlock | NodesField | TypenameField] = []
         for key, field_nodes in self.collect(nodes).items():
@@ -183,7 +189,9 @@ class Planner:
             if name == "__typename":
                 items.append(TypenameField(key, fields_type.name))
             elif name == "count":
-                args = get_argument_values(fields_type.fields["count"], field_nodes[0], self.variables)
+                args = get_argument_values(
+                    fields_type.fields["count"], field_nodes[0], self.variables
+                )
                 columns = tuple(t.columns[c] for c in args.get("columns") or ())
                 items.append(CountField(key, columns, bool(args.get("distinct"))))
             else:

@@ -59,7 +59,7 @@ class Not(Generic[Leaf]):
 
 @dataclass(frozen=True, slots=True)
 class Compare:
-    """``column <op> value``. ``op`` is the Hasura operator name (``_eq``, ``_in``, ``_is_null``...).
+    """``column <op> value``; ``op`` is the Hasura operator name (``_eq``, ``_is_null``...).
 
     ``value`` is already coerced to Python: a list for ``_in``/``_nin``, a bool for ``_is_null``.
     ``cast`` is set for Hasura's ``_cast: {String: {...}}``: compare the column as text.
@@ -158,7 +158,9 @@ class AggregateRelationField:
     aggregate: AggregateSelect
 
 
-Field = ColumnField | TypenameField | ObjectRelationField | ArrayRelationField | AggregateRelationField
+Field = (
+    ColumnField | TypenameField | ObjectRelationField | ArrayRelationField | AggregateRelationField
+)
 
 
 @dataclass(frozen=True, slots=True)

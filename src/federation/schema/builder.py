@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import Literal
 
 from federation.catalog import SourceCatalog, Table
 from federation.errors import ConfigError
@@ -173,7 +174,7 @@ def _add_foreign_key_relationships(model: SchemaModel, hidden: set[tuple[str, st
 def _add_relationship(
     owner: TableType,
     name: str,
-    kind: str,
+    kind: Literal["object", "array"],
     target: TableType,
     mapping: tuple[tuple[str, str], ...],
     by: str,
@@ -183,13 +184,7 @@ def _add_relationship(
         name = f"{name}_by_{by}"
     if name in owner.columns or name in owner.relationships or (owner.name, name) in hidden:
         return
-    assert kind in ("object", "array")
-    owner.relationships[name] = Relationship(
-        name=name,
-        kind=kind,
-        target=target.ref,
-        mapping=mapping,  # type: ignore[arg-type]
-    )
+    owner.relationships[name] = Relationship(name, kind, target.ref, mapping)
 
 
 def _add_overlay_relationships(

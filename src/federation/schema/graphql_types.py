@@ -398,11 +398,17 @@ class _TypeBuilder:
         return GraphQLObjectType(
             f"{name}_{function}_fields",
             {
-                n: GraphQLField(self.scalar(c) if function in ORDERED_FUNCTIONS else GraphQLFloat)
-                for n, c in columns.items()
+                n: GraphQLField(self.function_type(function, c)) for n, c in columns.items()
             },
             description=f'{function} of the columns of "{name}".',
         )
+
+    def function_type(self, function: str, column: Column) -> GraphQLScalarType:
+        """min/max/sum keep the column's type (a sum of numeric stays exact, like Hasura);
+        avg and the statistics are Float."""
+        if function in (*ORDERED_FUNCTIONS, "sum"):
+            return self.scalar(column)
+        return GraphQLFloat
 
     def _function_input(self, name: str, function: str, purpose: str) -> GraphQLInputObjectType:
         t = self.model.types[name]

@@ -108,9 +108,7 @@ async def handle(request: Request, *, graphiql: bool) -> Response:
     return await _execute(request, params, media_type)
 
 
-async def _read_params(
-    request: Request, *, graphiql: bool
-) -> GraphQLParams | list[GraphQLParams]:
+async def _read_params(request: Request, *, graphiql: bool) -> GraphQLParams | list[GraphQLParams]:
     if request.method in _SAFE_METHODS:
         if not graphiql and "query" not in request.query_params and _is_browser(request):
             raise BadRequest(
@@ -191,9 +189,7 @@ async def _execute(request: Request, params: GraphQLParams, media_type: str) -> 
     return _from_result(result, media_type, safe=safe)
 
 
-async def _execute_batch(
-    request: Request, batch: list[GraphQLParams], media_type: str
-) -> Response:
+async def _execute_batch(request: Request, batch: list[GraphQLParams], media_type: str) -> Response:
     gateway = gateway_of(request)
     if gateway is None:
         return _refusal(Refused(503, "the gateway is still starting: retry shortly", "STARTING"))
