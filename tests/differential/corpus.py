@@ -332,6 +332,9 @@ CASES: list[Case] = [
     Case("unknown_field_is_error", "{ author { id nope } }"),
     Case("null_comparison_is_error", "{ author(where: {name: {_eq: null}}) { id } }"),
     Case("cast_null_is_error", "{ author(where: {active: {_cast: null}}) { id } }"),
-    Case("cast_string_null_is_error", "{ author(where: {active: {_cast: {String: null}}}) { id } }"),
+    Case(
+        "cast_string_null_is_error",
+        "{ author(where: {active: {_cast: {String: null}}}) { id } }",
+    ),
     Case("missing_required_variable", "query ($id: Int!) { author_by_pk(id: $id) { id } }"),
 ]
