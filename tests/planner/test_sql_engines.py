@@ -400,6 +400,30 @@ def test_limit_and_offset(engine: Engine) -> None:
     assert engine.run(ids(limit=0)) == []
 
 
+def test_a_top_level_page_keeps_order_through_relationships_and_nested_rows(
+    engine: Engine,
+) -> None:
+    # MariaDB pages a top-level array in a derived table, then sorts again outside it
+    by_author = OrderItem(ColumnRef(AUTHORS.column("Order"), (AUTHOR_OF_ARTICLE,)))
+    order = (by_author, asc(ARTICLES, "id"))
+    root = many(select(ARTICLES, c(ARTICLES, "id"), order_by=order, limit=2, offset=1))
+    assert [row["id"] for row in engine.run(root)] == [10, 11]
+    articles = select(ARTICLES, c(ARTICLES, "id"), order_by=(desc(ARTICLES, "id"),))
+    field = ArrayRelationField("articles", ARTICLES_OF_AUTHOR, articles)
+    by_count = OrderItem(AggregateRef(ARTICLES_OF_AUTHOR, "count"), descending=True)
+    order = (by_count, asc(AUTHORS, "id"))
+    root = many(select(AUTHORS, c(AUTHORS, "id"), field, order_by=order, limit=2, offset=1))
+    assert engine.run(root) == [{"id": 2, "articles": [{"id": 13}]}, {"id": 3, "articles": []}]
+    distinct = select(
+        ARTICLES,
+        *cols(ARTICLES, "author_id", "id"),
+        order_by=(asc(ARTICLES, "author_id"), desc(ARTICLES, "id")),
+        distinct_on=(ARTICLES.column("author_id"),),
+        offset=1,
+    )
+    assert engine.run(many(distinct)) == [{"author_id": 2, "id": 13}]
+
+
 def test_distinct_on_keeps_the_first_row_of_each_partition(engine: Engine) -> None:
     order = (
         asc(ARTICLES, "author_id"),

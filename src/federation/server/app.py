@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from federation.config import Config, load_config
 from federation.gateway import Gateway
+from federation.server.graphiql_assets import graphiql_assets
 from federation.server.graphql_http import GraphQLEndpoint
 from federation.server.health import healthz, readyz
 from federation.server.state import set_gateway
@@ -28,11 +29,13 @@ def create_app(config: Config | None = None, *, gateway: ServedGateway | None = 
     otherwise the lifespan starts one from `config` and stops it at shutdown."""
     if config is None:
         config = gateway.config if gateway is not None else load_config()
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", GraphQLEndpoint(graphiql=config.server.graphiql)),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
+    if config.server.graphiql:
+        routes.append(graphiql_assets())
     app = Starlette(routes=routes, lifespan=_lifespan(config, gateway))
     set_gateway(app, gateway)
     return app

@@ -1,8 +1,9 @@
 """GraphiQL for browsers at `/graphql`.
 
-The page is strawberry's GraphiQL template (`strawberry.http.ides`), served as is apart from the
-title. It loads React and GraphiQL from unpkg.com, so the browser needs internet access; the API
-itself does not. Its fetcher POSTs JSON to the same URL, which the GraphQL endpoint answers.
+The page is strawberry's GraphiQL template (`strawberry.http.ides`) with our title, and with its
+unpkg.com URLs pointing at the copies the gateway serves itself (`graphiql_assets.py`), so it
+works without internet access. Its fetcher POSTs JSON to the same URL, which the GraphQL endpoint
+answers.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from strawberry.http.ides import get_graphql_ide_html
 
+from federation.server.graphiql_assets import localize
 from federation.server.media import accepts_html
 
 
 @cache
 def graphiql_html() -> str:
     """The GraphiQL page, read once from strawberry's package data."""
-    html = get_graphql_ide_html(graphql_ide="graphiql")
+    html = localize(get_graphql_ide_html(graphql_ide="graphiql"))
     return html.replace("<title>Strawberry GraphiQL</title>", "<title>federation GraphiQL</title>")
 
 

@@ -224,22 +224,22 @@ SELECT
       JSON_ARRAYAGG(
         JSON_OBJECT(
           'id',
-          _t0.`id`,
+          _t1.`id`,
           'active',
           CASE
-            WHEN _t0.`active`
+            WHEN _t1.`active`
             THEN JSON_EXTRACT('true', '$')
-            WHEN NOT _t0.`active`
+            WHEN NOT _t1.`active`
             THEN JSON_EXTRACT('false', '$')
           END,
           'big',
-          CAST(_t0.`big` AS CHAR),
+          CAST(_t1.`big` AS CHAR),
           'meta',
-          JSON_EXTRACT(_t0.`meta`, '$'),
+          JSON_EXTRACT(_t1.`meta`, '$'),
           'avatar',
-          CONCAT('\\x', LOWER(HEX(_t0.`avatar`))),
+          CONCAT('\\x', LOWER(HEX(_t1.`avatar`))),
           'created',
-          REPLACE(CAST(_t0.`created` AS CHAR), ' ', 'T'),
+          REPLACE(CAST(_t1.`created` AS CHAR), ' ', 'T'),
           'articles',
           (
             SELECT
@@ -248,49 +248,56 @@ SELECT
                   JSON_ARRAYAGG(
                     JSON_OBJECT(
                       'title',
-                      _t1.`title`,
+                      _t2.`title`,
                       'comments',
                       (
                         SELECT
                           JSON_EXTRACT(
                             COALESCE(
-                              JSON_ARRAYAGG(JSON_OBJECT('body', _t2.`body`, 'user', _t2.`user`) ORDER BY _t2.`id` DESC),
+                              JSON_ARRAYAGG(JSON_OBJECT('body', _t3.`body`, 'user', _t3.`user`) ORDER BY _t3.`id` DESC),
                               '[]'
                             ),
                             '$'
                           )
-                        FROM `Comments` AS _t2
+                        FROM `Comments` AS _t3
                         WHERE
-                          _t2.`article_id` = _t1.`id`
+                          _t3.`article_id` = _t2.`id`
                       ),
                       'author',
                       (
                         SELECT
-                          JSON_OBJECT('name', _t3.`name`)
-                        FROM `authors` AS _t3
+                          JSON_OBJECT('name', _t4.`name`)
+                        FROM `authors` AS _t4
                         WHERE
-                          _t3.`id` = _t1.`author_id`
+                          _t4.`id` = _t2.`author_id`
                         LIMIT 1
                       )
-                    ) ORDER BY CASE WHEN _t1.`order` IS NULL THEN 1 ELSE 0 END, _t1.`order` ASC
+                    ) ORDER BY CASE WHEN _t2.`order` IS NULL THEN 1 ELSE 0 END, _t2.`order` ASC
                     LIMIT %s
                   ),
                   '[]'
                 ),
                 '$'
               )
-            FROM `articles` AS _t1
+            FROM `articles` AS _t2
             WHERE
-              _t1.`author_id` = _t0.`id` AND _t1.`published` = %s
+              _t2.`author_id` = _t1.`id` AND _t2.`published` = %s
           )
-        ) ORDER BY CASE WHEN _t0.`score` IS NULL THEN 1 ELSE 0 END DESC, _t0.`score` DESC
-        LIMIT %s, 18446744073709551615
+        ) ORDER BY CASE WHEN _t1.`score` IS NULL THEN 1 ELSE 0 END DESC, _t1.`score` DESC
       ),
       '[]'
     ),
     '$'
   )
-FROM `authors` AS _t0
+FROM (
+  SELECT
+    _t0.*
+  FROM `authors` AS _t0
+  ORDER BY
+    CASE WHEN _t0.`score` IS NULL THEN 1 ELSE 0 END DESC, _t0.`score` DESC
+  LIMIT 18446744073709551615
+  OFFSET %s
+) AS _t1
 -- params (mysql):
 --   1: 2
 --   2: True

@@ -109,6 +109,22 @@ def row_set(
     return RowSet(alias, source, conditions, order, distinct_on, limit, offset)
 
 
+def page_first(ctx: Context, select: Select, rows: RowSet) -> RowSet:
+    """``rows`` with their LIMIT/OFFSET applied in a derived table of the table's own columns
+    (``SELECT alias.* ... ORDER BY ... LIMIT``), ordered again over its fresh alias.
+
+    For a top-level array on MariaDB: ``LIMIT`` inside ``JSON_ARRAYAGG`` would build the JSON
+    (and run every nested subquery) for all rows that pass the filter before keeping a page;
+    here the database reads only the page (by index when the order allows) and the JSON is
+    built for those rows alone. Only where nothing outside is referred to (no link).
+    """
+    star = exp.Column(this=exp.Star(), table=exp.to_identifier(rows.alias))
+    page = rows.query([star], sort=True)
+    alias = ctx.alias()
+    order = order_terms(ctx, select.order_by, alias)
+    return RowSet(alias, page.subquery(alias, copy=False), [], order, [], None, None)
+
+
 def _has_paging(select: Select) -> bool:
     return select.limit is not None or select.offset is not None
 

@@ -27,7 +27,7 @@ from federation.planner.sql.boolexp import where_sql
 from federation.planner.sql.context import Context, column, conjunction, join_condition, table
 from federation.planner.sql.dialects.base import text
 from federation.planner.sql.ordering import resort, sort_keys
-from federation.planner.sql.rows import Link, RowSet, row_set
+from federation.planner.sql.rows import Link, RowSet, page_first, row_set
 
 JSON_COLUMN = "__j"
 
@@ -52,7 +52,9 @@ def array_query(ctx: Context, select: Select, link: Link | None) -> exp.Select:
     dialect = ctx.dialect
     rows = row_set(ctx, select, link)
     if not dialect.correlated_derived_tables:
-        # ORDER BY and LIMIT inside the aggregate (MariaDB): no derived table needed
+        if link is None and (rows.limit is not None or rows.offset is not None):
+            rows = page_first(ctx, select, rows)
+        # nested (MariaDB): ORDER BY and LIMIT inside the aggregate, over the parent's rows only
         value = row_object(ctx, select.fields, rows.alias, joins_of(ctx, rows))
         array = dialect.json_array_agg(value, rows.order, rows.limit, rows.offset)
         rows.limit = rows.offset = None
