@@ -21,7 +21,7 @@ from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import orjson
 
@@ -257,6 +257,40 @@ async def embedded_transaction(
             with contextlib.suppress(SourceError):  # nothing to roll back is fine
                 await worker.run(lambda handle: handle.execute("ROLLBACK"))
             raise
+
+
+class EmbeddedConnector(Connector, Generic[H]):
+    """The statements SQLite and DuckDB run alike: each on a worker's handle (a SQLite
+    connection, a DuckDB cursor), with parameters adapted for the engine."""
+
+    text_temporals: ClassVar[bool]
+    """Whether dates, times and decimals are bound as text (SQLite stores them so)."""
+
+    _pool: WorkerPool[H] | None = None
+
+    async def fetch_json(self, sql: str, params: Sequence[Any]) -> str | bytes | None:
+        bound = adapt_params(params, text_temporals=self.text_temporals)
+        self.statements_executed += 1
+        row = await self._workers().run(lambda handle: _execute(handle, sql, bound).fetchone())
+        return None if row is None else row[0]
+
+    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        bound = adapt_params(params, text_temporals=self.text_temporals)
+        self.statements_executed += 1
+        rows: list[tuple[Any, ...]] = await self._workers().run(
+            lambda handle: _execute(handle, sql, bound).fetchall()
+        )
+        return rows
+
+    def _workers(self) -> WorkerPool[H]:
+        if self._pool is None:
+            raise RuntimeError(f"source {self.name!r} is not open; call open() first")
+        return self._pool
+
+
+def _execute(handle: Any, sql: str, bound: tuple[Any, ...]) -> Any:
+    """``execute`` of a SQLite connection or a DuckDB cursor: both return the cursor."""
+    return handle.execute(sql, bound)
 
 
 # --- parameters ------------------------------------------------------------------------------

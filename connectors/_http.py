@@ -18,14 +18,15 @@ import email.utils
 import time
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import orjson
 
 from federation.config import SourceConfig
-from federation.connector import Connector
+from federation.connector import Capabilities, Connector
 from federation.errors import SourceError, SourceTimeout, SourceUnavailable
+from federation.execution import remainder
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
@@ -40,6 +41,15 @@ class HttpConnector(Connector):
     """A native connector over HTTP: no SQL dialect, answers root fields with ``fetch_root``."""
 
     dialect = None
+    # filters run on fetched rows through the gateway's remainder code; aggregates, groups
+    # and joins are left to the gateway
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        filter_operators=remainder.FILTER_OPERATORS,
+        aggregates=frozenset(),
+        group_by=False,
+        nested_json=False,
+        joins=False,
+    )
 
     _client: httpx.AsyncClient | None = None
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import duckdb
 
@@ -25,14 +24,13 @@ from federation.connector import (
     REGEX_OPERATORS,
     STATISTICS,
     Capabilities,
-    Connector,
     Transaction,
 )
 from federation.errors import SourceUnavailable
 
 from .._embedded import (
+    EmbeddedConnector,
     WorkerPool,
-    adapt_params,
     database_path,
     embedded_transaction,
     require_file,
@@ -44,7 +42,7 @@ from .introspect import DEFAULT_SCHEMA, read_tables
 Cursor = duckdb.DuckDBPyConnection
 
 
-class DuckDBConnector(Connector):
+class DuckDBConnector(EmbeddedConnector[Cursor]):
     kind: ClassVar[str] = "duckdb"
     dialect: ClassVar[str] = "duckdb"
     capabilities: ClassVar[Capabilities] = Capabilities(
@@ -52,9 +50,9 @@ class DuckDBConnector(Connector):
         aggregates=CORE_AGGREGATES | STATISTICS,
         extra=frozenset({MUTATIONS}),
     )
+    text_temporals: ClassVar[bool] = False
 
     _database: duckdb.DuckDBPyConnection | None = None
-    _pool: WorkerPool[Cursor] | None = None
 
     async def open(self) -> None:
         path = database_path(self.config, "duckdb")
@@ -86,24 +84,13 @@ class DuckDBConnector(Connector):
         tables = await self._workers().run(lambda cursor: read_tables(cursor, schemas))
         return SourceCatalog(self.name, select_tables(tables, self.config, DEFAULT_SCHEMA))
 
-    async def fetch_json(self, sql: str, params: Sequence[Any]) -> str | bytes | None:
-        bound = adapt_params(params, text_temporals=False)
-        self.statements_executed += 1
-        row = await self._workers().run(lambda cursor: cursor.execute(sql, bound).fetchone())
-        return None if row is None else row[0]
-
-    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        bound = adapt_params(params, text_temporals=False)
-        self.statements_executed += 1
-        return await self._workers().run(lambda cursor: cursor.execute(sql, bound).fetchall())
-
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """A transaction on one worker's cursor (each cursor is its own DuckDB connection)."""
         return embedded_transaction(
             self._workers(),
             self,
             "BEGIN TRANSACTION",
-            text_temporals=False,
+            text_temporals=self.text_temporals,
             rowcount=_changed_rows,
         )
 
@@ -111,11 +98,6 @@ class DuckDBConnector(Connector):
         if self._database is None:
             raise RuntimeError(f"source {self.name!r} is not open; call open() first")
         return self._database
-
-    def _workers(self) -> WorkerPool[Cursor]:
-        if self._pool is None:
-            raise RuntimeError(f"source {self.name!r} is not open; call open() first")
-        return self._pool
 
 
 def _changed_rows(result: Cursor) -> int:

@@ -21,7 +21,6 @@ from graphql import build_client_schema, get_introspection_query
 
 from federation.catalog import SourceCatalog
 from federation.config import SourceConfig
-from federation.connector import Capabilities
 from federation.errors import SourceError, SourceTimeout, SourceUnavailable
 from federation.execution import remainder
 from federation.planner.plan import AggregateSelect, RootField, Select
@@ -33,13 +32,6 @@ from .remote import RemoteTable, graphql_errors, remote_tables
 
 class GraphQLConnector(HttpConnector):
     kind: ClassVar[str] = "graphql"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        filter_operators=remainder.FILTER_OPERATORS,
-        aggregates=frozenset(),
-        group_by=False,
-        nested_json=False,
-        joins=False,
-    )
 
     def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)

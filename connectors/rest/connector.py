@@ -16,7 +16,6 @@ from typing import Any, ClassVar
 
 from federation.catalog import SourceCatalog
 from federation.config import SourceConfig
-from federation.connector import Capabilities
 from federation.errors import SourceError, SourceTimeout
 from federation.execution import remainder
 from federation.planner.plan import (
@@ -38,13 +37,6 @@ Row = dict[str, Any]
 
 class RestConnector(HttpConnector):
     kind: ClassVar[str] = "rest"
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        filter_operators=remainder.FILTER_OPERATORS,
-        aggregates=frozenset(),
-        group_by=False,
-        nested_json=False,
-        joins=False,
-    )
 
     def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from federation.catalog import SourceCatalog
 from federation.connector import (
@@ -29,15 +28,14 @@ from federation.connector import (
     MUTATIONS,
     STATISTICS,
     Capabilities,
-    Connector,
     Transaction,
 )
 from federation.errors import SourceUnavailable
 
 from .._embedded import (
     MEMORY,
+    EmbeddedConnector,
     WorkerPool,
-    adapt_params,
     database_path,
     embedded_transaction,
     require_file,
@@ -47,14 +45,13 @@ from .errors import constraint_error
 from .introspect import read_tables
 
 
-class SQLiteConnector(Connector):
+class SQLiteConnector(EmbeddedConnector[sqlite3.Connection]):
     kind: ClassVar[str] = "sqlite"
     dialect: ClassVar[str] = "sqlite"
     capabilities: ClassVar[Capabilities] = Capabilities(
         aggregates=CORE_AGGREGATES | STATISTICS, extra=frozenset({MUTATIONS})
     )
-
-    _pool: WorkerPool[sqlite3.Connection] | None = None
+    text_temporals: ClassVar[bool] = True
 
     async def open(self) -> None:
         path = database_path(self.config, "sqlite")
@@ -103,17 +100,6 @@ class SQLiteConnector(Connector):
         tables = await self._workers().run(read_tables)
         return SourceCatalog(self.name, select_tables(tables, self.config, "main"))
 
-    async def fetch_json(self, sql: str, params: Sequence[Any]) -> str | bytes | None:
-        bound = adapt_params(params, text_temporals=True)
-        self.statements_executed += 1
-        row = await self._workers().run(lambda conn: conn.execute(sql, bound).fetchone())
-        return None if row is None else row[0]
-
-    async def fetch_rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        bound = adapt_params(params, text_temporals=True)
-        self.statements_executed += 1
-        return await self._workers().run(lambda conn: conn.execute(sql, bound).fetchall())
-
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """``BEGIN IMMEDIATE`` (the write lock up front, so two writers never deadlock) on one
         worker's connection."""
@@ -121,14 +107,9 @@ class SQLiteConnector(Connector):
             self._workers(),
             self,
             "BEGIN IMMEDIATE",
-            text_temporals=True,
+            text_temporals=self.text_temporals,
             rowcount=lambda cursor: int(cursor.rowcount),
         )
-
-    def _workers(self) -> WorkerPool[sqlite3.Connection]:
-        if self._pool is None:
-            raise RuntimeError(f"source {self.name!r} is not open; call open() first")
-        return self._pool
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
