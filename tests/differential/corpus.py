@@ -22,11 +22,6 @@ class Case:
     """Why the gateway is known to answer this case wrongly (reported to the lead)."""
 
 
-DEEP_NESTING = (
-    "six nested selection levels fail on SQLite with 'parser stack overflow' (SOURCE_ERROR): "
-    "the statement nests too many parenthesised subqueries for SQLite's parser stack"
-)
-
 CASES: list[Case] = [
     # --- selection: aliases, fragments, __typename, directives -------------------------------
     Case(
@@ -134,7 +129,6 @@ CASES: list[Case] = [
         "nesting_six_levels",
         "{ author { articles { author { articles { author { articles { id } } } } } } }",
         unordered=True,
-        xfail=DEEP_NESTING,
     ),
     # --- where --------------------------------------------------------------------------------
     Case(

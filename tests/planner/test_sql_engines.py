@@ -237,6 +237,52 @@ def test_nested_array_with_where_offset_and_no_order(engine: Engine) -> None:
     ]
 
 
+DEEPEST_SQLITE = 7
+"""Selection levels SQLite's parser stack (100 entries) takes with ordered arrays; was 5."""
+
+
+def _author_chain(levels: int) -> Any:
+    """authors > articles > author > articles ... with ``levels`` selection levels, arrays
+    ordered by id descending, and each level's id (the innermost selects only ids)."""
+    inner: Any = None
+    for level in reversed(range(levels)):
+        table = AUTHORS if level % 2 == 0 else ARTICLES
+        fields = (c(table, "id"),) + ((inner,) if inner is not None else ())
+        if table is AUTHORS and level > 0:
+            inner = ObjectRelationField("author", AUTHOR_OF_ARTICLE, select(table, *fields))
+            continue
+        rows = select(table, *fields, order_by=(desc(table, "id"),))
+        if level == 0:
+            return many(rows)
+        inner = ArrayRelationField("articles", ARTICLES_OF_AUTHOR, rows)
+
+
+def _expected_chain(levels: int) -> Any:
+    """The value of :func:`_author_chain` from the fixture rows."""
+    authors = [a[0] for a in sql_fixtures.ROWS["authors"]]
+    articles = {a[0]: a[1] for a in sql_fixtures.ROWS["articles"]}
+
+    def of_author(id_: int, left: int) -> dict[str, Any]:
+        if left == 1:
+            return {"id": id_}
+        mine = sorted((a for a, by in articles.items() if by == id_), reverse=True)
+        return {"id": id_, "articles": [of_article(a, left - 1) for a in mine]}
+
+    def of_article(id_: int, left: int) -> dict[str, Any]:
+        if left == 1:
+            return {"id": id_}
+        return {"id": id_, "author": of_author(articles[id_], left - 1)}
+
+    return [of_author(a, levels) for a in sorted(authors, reverse=True)]
+
+
+@pytest.mark.parametrize("levels", [DEEPEST_SQLITE, 12])
+def test_deep_nesting_keeps_json_and_order(engine: Engine, levels: int) -> None:
+    if levels > DEEPEST_SQLITE and engine.dialect == "sqlite":
+        pytest.skip("deeper than SQLite's parser stack takes (DEEPEST_SQLITE)")
+    assert engine.run(_author_chain(levels)) == _expected_chain(levels)
+
+
 def test_object_relationship_without_match_is_null(engine: Engine) -> None:
     author = ObjectRelationField(
         "author",

@@ -1,9 +1,9 @@
 -- sqlite
 SELECT
-  JSON_GROUP_ARRAY(JSON(_s2."__j"))
+  JSON_GROUP_ARRAY(JSON_OBJECT('id', _t2."id"))
 FROM (
   SELECT
-    JSON_OBJECT('id', _t1."id") AS "__j"
+    _t1.*
   FROM (
     SELECT
       _t0.*,
@@ -18,7 +18,7 @@ FROM (
   ORDER BY
     _t1."author_id" ASC NULLS LAST,
     _t1."rating" DESC NULLS FIRST
-) AS _s2
+) AS _t2
 -- params (sqlite):
 
 -- duckdb

@@ -1,9 +1,9 @@
 -- sqlite
 SELECT
-  JSON_GROUP_ARRAY(JSON(_s3."__j"))
+  JSON_GROUP_ARRAY(JSON_OBJECT('id', _t3."id"))
 FROM (
   SELECT
-    JSON_OBJECT('id', _t0."id") AS "__j"
+    _t0.*
   FROM "authors" AS _t0
   WHERE
     _t0."name" IN (?, ?, ?)
@@ -24,7 +24,7 @@ FROM (
       WHERE
         _t2."author_id" = _t0."id"
     ) DESC
-) AS _s3
+) AS _t3
 -- params (sqlite):
 --   1: 'O\'Brien"; DROP TABLE authors; --'
 --   2: '100%'

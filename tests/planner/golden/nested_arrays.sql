@@ -1,75 +1,73 @@
 -- sqlite
 SELECT
-  JSON_GROUP_ARRAY(JSON(_s6."__j"))
-FROM (
-  SELECT
+  JSON_GROUP_ARRAY(
     JSON_OBJECT(
       'id',
-      _t0."id",
+      _t1."id",
       'active',
-      JSON(CASE WHEN _t0."active" THEN 'true' WHEN NOT _t0."active" THEN 'false' END),
+      JSON(CASE WHEN _t1."active" THEN 'true' WHEN NOT _t1."active" THEN 'false' END),
       'big',
-      CAST(_t0."big" AS TEXT),
+      CAST(_t1."big" AS TEXT),
       'meta',
-      JSON(_t0."meta"),
+      JSON(_t1."meta"),
       'avatar',
-      CASE WHEN NOT _t0."avatar" IS NULL THEN '\x' || LOWER(HEX(_t0."avatar")) END,
+      CASE WHEN NOT _t1."avatar" IS NULL THEN '\x' || LOWER(HEX(_t1."avatar")) END,
       'created',
-      REPLACE(_t0."created", ' ', 'T'),
+      REPLACE(_t1."created", ' ', 'T'),
       'articles',
-      JSON(
-        (
+      (
+        SELECT
+          JSON_GROUP_ARRAY(
+            JSON_OBJECT(
+              'title',
+              _t3."title",
+              'comments',
+              (
+                SELECT
+                  JSON_GROUP_ARRAY(JSON_OBJECT('body', _t5."body", 'user', _t5."user"))
+                FROM (
+                  SELECT
+                    _t4.*
+                  FROM "Comments" AS _t4
+                  WHERE
+                    _t4."article_id" = _t3."id"
+                  ORDER BY
+                    _t4."id" DESC
+                ) AS _t5
+              ) -> '$',
+              'author',
+              (
+                SELECT
+                  JSON_OBJECT('name', _t6."name")
+                FROM "authors" AS _t6
+                WHERE
+                  _t6."id" = _t3."author_id"
+                LIMIT 1
+              ) -> '$'
+            )
+          )
+        FROM (
           SELECT
-            JSON_GROUP_ARRAY(JSON(_s5."__j"))
-          FROM (
-            SELECT
-              JSON_OBJECT(
-                'title',
-                _t1."title",
-                'comments',
-                JSON(
-                  (
-                    SELECT
-                      JSON_GROUP_ARRAY(JSON(_s3."__j"))
-                    FROM (
-                      SELECT
-                        JSON_OBJECT('body', _t2."body", 'user', _t2."user") AS "__j"
-                      FROM "Comments" AS _t2
-                      WHERE
-                        _t2."article_id" = _t1."id"
-                      ORDER BY
-                        _t2."id" DESC
-                    ) AS _s3
-                  )
-                ),
-                'author',
-                JSON(
-                  (
-                    SELECT
-                      JSON_OBJECT('name', _t4."name")
-                    FROM "authors" AS _t4
-                    WHERE
-                      _t4."id" = _t1."author_id"
-                    LIMIT 1
-                  )
-                )
-              ) AS "__j"
-            FROM "articles" AS _t1
-            WHERE
-              _t1."author_id" = _t0."id" AND _t1."published" = ?
-            ORDER BY
-              _t1."order" ASC NULLS LAST
-            LIMIT ?
-          ) AS _s5
-        )
-      )
-    ) AS "__j"
+            _t2.*
+          FROM "articles" AS _t2
+          WHERE
+            _t2."author_id" = _t1."id" AND _t2."published" = ?
+          ORDER BY
+            _t2."order" ASC NULLS LAST
+          LIMIT ?
+        ) AS _t3
+      ) -> '$'
+    )
+  )
+FROM (
+  SELECT
+    _t0.*
   FROM "authors" AS _t0
   ORDER BY
     _t0."score" DESC NULLS FIRST
   LIMIT -1
   OFFSET ?
-) AS _s6
+) AS _t1
 -- params (sqlite):
 --   1: True
 --   2: 2

@@ -1,109 +1,97 @@
 -- sqlite
 SELECT
-  JSON_GROUP_ARRAY(JSON(_s10."__j"))
-FROM (
-  SELECT
+  JSON_GROUP_ARRAY(
     JSON_OBJECT(
       'id',
       _t0."id",
       'firsts',
-      JSON(
-        (
-          SELECT
-            JSON_GROUP_ARRAY(JSON(_s7."__j"))
-          FROM (
-            SELECT
-              JSON_OBJECT(
-                'id',
-                _t2."id",
-                'comments',
-                JSON(
-                  (
-                    SELECT
-                      JSON_GROUP_ARRAY(JSON(_s6."__j"))
-                    FROM (
-                      SELECT
-                        JSON_OBJECT(
-                          'body',
-                          _t3."body",
-                          'article',
-                          JSON(
+      (
+        SELECT
+          JSON_GROUP_ARRAY(
+            JSON_OBJECT(
+              'id',
+              _t3."id",
+              'comments',
+              (
+                SELECT
+                  JSON_GROUP_ARRAY(
+                    JSON_OBJECT(
+                      'body',
+                      _t4."body",
+                      'article',
+                      (
+                        SELECT
+                          JSON_OBJECT(
+                            'title',
+                            _t5."title",
+                            'author',
                             (
                               SELECT
-                                JSON_OBJECT(
-                                  'title',
-                                  _t4."title",
-                                  'author',
-                                  JSON(
-                                    (
-                                      SELECT
-                                        JSON_OBJECT('name', _t5."name")
-                                      FROM "authors" AS _t5
-                                      WHERE
-                                        _t5."id" = _t4."author_id"
-                                      LIMIT 1
-                                    )
-                                  )
-                                )
-                              FROM "articles" AS _t4
+                                JSON_OBJECT('name', _t6."name")
+                              FROM "authors" AS _t6
                               WHERE
-                                _t4."id" = _t3."article_id" AND _t4."published" = ?
+                                _t6."id" = _t5."author_id"
                               LIMIT 1
-                            )
+                            ) -> '$'
                           )
-                        ) AS "__j"
-                      FROM "Comments" AS _t3
-                      WHERE
-                        _t3."article_id" = _t2."id"
-                    ) AS _s6
+                        FROM "articles" AS _t5
+                        WHERE
+                          _t5."id" = _t4."article_id" AND _t5."published" = ?
+                        LIMIT 1
+                      ) -> '$'
+                    )
                   )
-                )
-              ) AS "__j"
-            FROM (
-              SELECT
-                _t1.*,
-                ROW_NUMBER() OVER (
-                  PARTITION BY _t1."published"
-                  ORDER BY _t1."published" ASC NULLS LAST, _t1."id" DESC
-                ) AS "__rn"
-              FROM "articles" AS _t1
-              WHERE
-                _t1."author_id" = _t0."id"
-            ) AS _t2
-            WHERE
-              _t2."__rn" = 1
-            ORDER BY
-              _t2."published" ASC NULLS LAST,
-              _t2."id" DESC
-          ) AS _s7
-        )
-      ),
-      'top',
-      JSON(
-        (
+                FROM "Comments" AS _t4
+                WHERE
+                  _t4."article_id" = _t3."id"
+              ) -> '$'
+            )
+          )
+        FROM (
           SELECT
-            JSON_OBJECT('aggregate', JSON_OBJECT('count', COUNT(*)))
+            _t2.*
           FROM (
             SELECT
-              _t8."id" AS "id",
-              _t8."author_id" AS "author_id",
-              _t8."title" AS "title",
-              _t8."order" AS "order",
-              _t8."rating" AS "rating",
-              _t8."published" AS "published"
-            FROM "articles" AS _t8
+              _t1.*,
+              ROW_NUMBER() OVER (
+                PARTITION BY _t1."published"
+                ORDER BY _t1."published" ASC NULLS LAST, _t1."id" DESC
+              ) AS "__rn"
+            FROM "articles" AS _t1
             WHERE
-              _t8."author_id" = _t0."id"
-            ORDER BY
-              _t8."rating" DESC NULLS FIRST
-            LIMIT ?
-            OFFSET ?
-          ) AS _r9
-        )
-      )
-    ) AS "__j"
-  FROM "authors" AS _t0
-) AS _s10
+              _t1."author_id" = _t0."id"
+          ) AS _t2
+          WHERE
+            _t2."__rn" = 1
+          ORDER BY
+            _t2."published" ASC NULLS LAST,
+            _t2."id" DESC
+        ) AS _t3
+      ) -> '$',
+      'top',
+      (
+        SELECT
+          JSON_OBJECT('aggregate', JSON_OBJECT('count', COUNT(*)))
+        FROM (
+          SELECT
+            _t7."id" AS "id",
+            _t7."author_id" AS "author_id",
+            _t7."title" AS "title",
+            _t7."order" AS "order",
+            _t7."rating" AS "rating",
+            _t7."published" AS "published"
+          FROM "articles" AS _t7
+          WHERE
+            _t7."author_id" = _t0."id"
+          ORDER BY
+            _t7."rating" DESC NULLS FIRST
+          LIMIT ?
+          OFFSET ?
+        ) AS _r8
+      ) -> '$'
+    )
+  )
+FROM "authors" AS _t0
 -- params (sqlite):
 --   1: True
 --   2: 2

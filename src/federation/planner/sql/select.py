@@ -59,18 +59,27 @@ def array_query(ctx: Context, select: Select, link: Link | None) -> exp.Select:
         array = dialect.json_array_agg(value, rows.order, rows.limit, rows.offset)
         rows.limit = rows.offset = None
         return rows.query([array], sort=False)
+    if not dialect.ordered_aggregates:
+        return _rows_first_array(ctx, select, rows)
     value = row_object(ctx, select.fields, rows.alias, joins_of(ctx, rows))
-    projections = [value.as_(JSON_COLUMN, quoted=True)]
-    outer_order: list[exp.Ordered] = []
-    if dialect.ordered_aggregates:
-        projections += sort_keys(rows.order)
-    inner = rows.query(projections, sort=not dialect.ordered_aggregates)
+    projections = [value.as_(JSON_COLUMN, quoted=True), *sort_keys(rows.order)]
+    inner = rows.query(projections, sort=False)
     alias = ctx.alias("s")
-    if dialect.ordered_aggregates:
-        outer_order = resort(rows.order, alias)
     value = dialect.reread(column(alias, JSON_COLUMN))
-    array = dialect.json_array_agg(value, outer_order)
+    array = dialect.json_array_agg(value, resort(rows.order, alias))
     return exp.select(array).from_(inner.subquery(alias, copy=False), copy=False)
+
+
+def _rows_first_array(ctx: Context, select: Select, rows: RowSet) -> exp.Select:
+    """The aggregate over the rows themselves, sorted and paged in a derived table of the
+    table's own columns where needed (SQLite): the rows' JSON objects are built over it and are
+    arguments of the aggregate, so nested JSON never passes through a derived table's column
+    (which would drop its JSON subtype and need re-parsing), and each level nests one subquery
+    fewer (SQLite's parser stack holds only about six levels of the longer form)."""
+    if rows.order or rows.paged:
+        rows = page_first(ctx, select, rows)
+    value = row_object(ctx, select.fields, rows.alias, joins_of(ctx, rows))
+    return rows.query([ctx.dialect.json_array_agg(value, [])], sort=False)
 
 
 def object_query(ctx: Context, select: Select, link: Link | None) -> exp.Select:

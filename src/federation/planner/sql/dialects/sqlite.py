@@ -1,4 +1,6 @@
-"""SQLite (3.35+): ``json_object``/``json_group_array``; JSON text re-marked with ``json()``.
+"""SQLite (3.35+): ``json_object``/``json_group_array``; JSON text re-marked with ``json()``
+(a derived table's column) or, from 3.38, ``-> '$'`` (a scalar subquery: free on the parser
+stack, so one more nesting level fits; older SQLite gets ``json(...)``, one level less).
 
 SQLite before 3.44 has no ``ORDER BY`` inside aggregates, so arrays aggregate an ordered
 subquery: SQLite does not flatten a subquery with ORDER BY into an aggregate query (its
@@ -7,6 +9,7 @@ flattening rule 16), so ``json_group_array`` sees the rows in that order.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -26,6 +29,9 @@ from federation.planner.sql.dialects.base import (
 
 _MAX_FUNCTION_ARGS = 127  # SQLITE_MAX_FUNCTION_ARG's default before 3.45
 
+
+# The engine is in-process: the SQL is generated for the SQLite library this Python links.
+_HAS_ARROW = sqlite3.sqlite_version_info >= (3, 38, 0)
 
 class SQLiteJson(JsonDialect):
     name = "sqlite"
@@ -51,10 +57,16 @@ class SQLiteJson(JsonDialect):
         limit: exp.Expr | None = None,
         offset: exp.Expr | None = None,
     ) -> exp.Expr:
-        return fn("JSON_GROUP_ARRAY", fn("JSON", value))
+        # ``value`` is JSON from json_object or reread(): marked as JSON, so embedded as such
+        return fn("JSON_GROUP_ARRAY", value)
 
     def nested(self, value: exp.Expr) -> exp.Expr:
+        if _HAS_ARROW:
+            return exp.JSONExtract(this=value, expression=text("$"))
         return fn("JSON", value)
+
+    def reread(self, value: exp.Expr) -> exp.Expr:
+        return fn("JSON", value)  # a derived table's column loses the JSON mark
 
     def encode(self, value: exp.Expr, type_: ScalarType) -> exp.Expr:
         if type_ is ScalarType.BOOLEAN:
