@@ -397,9 +397,7 @@ class _TypeBuilder:
         columns = self.function_columns(t, function)
         return GraphQLObjectType(
             f"{name}_{function}_fields",
-            {
-                n: GraphQLField(self.function_type(function, c)) for n, c in columns.items()
-            },
+            {n: GraphQLField(self.function_type(function, c)) for n, c in columns.items()},
             description=f'{function} of the columns of "{name}".',
         )
 

@@ -146,70 +146,74 @@ FROM (
 
 -- postgres
 SELECT
-  COALESCE(JSON_AGG(_s6."__j" ORDER BY _s6."__o0" DESC), CAST('[]' AS JSON))
+  COALESCE(JSON_AGG(_s7."__j" ORDER BY _s7."__o0" DESC), CAST('[]' AS JSON))
 FROM (
   SELECT
     JSON_BUILD_OBJECT(
       'id',
-      _t0."id",
+      _t1."id",
       'active',
-      _t0."active",
+      _t1."active",
       'big',
-      CAST(_t0."big" AS TEXT),
+      CAST(_t1."big" AS TEXT),
       'meta',
-      _t0."meta",
+      _t1."meta",
       'avatar',
-      '\x' || ENCODE(_t0."avatar", 'hex'),
+      '\x' || ENCODE(_t1."avatar", 'hex'),
       'created',
-      _t0."created",
+      _t1."created",
       'articles',
       (
         SELECT
-          COALESCE(JSON_AGG(_s5."__j" ORDER BY _s5."__o0" ASC), CAST('[]' AS JSON))
+          COALESCE(JSON_AGG(_s6."__j" ORDER BY _s6."__o0" ASC), CAST('[]' AS JSON))
         FROM (
           SELECT
             JSON_BUILD_OBJECT(
               'title',
-              _t1."title",
+              _t2."title",
               'comments',
               (
                 SELECT
-                  COALESCE(JSON_AGG(_s3."__j" ORDER BY _s3."__o0" DESC), CAST('[]' AS JSON))
+                  COALESCE(JSON_AGG(_s4."__j" ORDER BY _s4."__o0" DESC), CAST('[]' AS JSON))
                 FROM (
                   SELECT
-                    JSON_BUILD_OBJECT('body', _t2."body", 'user', _t2."user") AS "__j",
-                    _t2."id" AS "__o0"
-                  FROM "Comments" AS _t2
+                    JSON_BUILD_OBJECT('body', _t3."body", 'user', _t3."user") AS "__j",
+                    _t3."id" AS "__o0"
+                  FROM "Comments" AS _t3
                   WHERE
-                    _t2."article_id" = _t1."id"
-                ) AS _s3
+                    _t3."article_id" = _t2."id"
+                ) AS _s4
               ),
               'author',
               (
                 SELECT
-                  JSON_BUILD_OBJECT('name', _t4."name")
-                FROM "authors" AS _t4
+                  JSON_BUILD_OBJECT('name', _t5."name")
+                FROM "authors" AS _t5
                 WHERE
-                  _t4."id" = _t1."author_id"
+                  _t5."id" = _t2."author_id"
                 LIMIT 1
               )
             ) AS "__j",
-            _t1."order" AS "__o0"
-          FROM "articles" AS _t1
+            _t2."order" AS "__o0"
+          FROM "articles" AS _t2
           WHERE
-            _t1."author_id" = _t0."id" AND _t1."published" = $1
+            _t2."author_id" = _t1."id" AND _t2."published" = $1
           ORDER BY
-            _t1."order" ASC
+            _t2."order" ASC
           LIMIT $2
-        ) AS _s5
+        ) AS _s6
       )
     ) AS "__j",
-    _t0."score" AS "__o0"
-  FROM "authors" AS _t0
-  ORDER BY
-    _t0."score" DESC
-  OFFSET $3
-) AS _s6
+    _t1."score" AS "__o0"
+  FROM (
+    SELECT
+      _t0.*
+    FROM "authors" AS _t0
+    ORDER BY
+      _t0."score" DESC
+    OFFSET $3
+  ) AS _t1
+) AS _s7
 -- params (postgres):
 --   1: True
 --   2: 2

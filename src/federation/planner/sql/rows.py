@@ -116,7 +116,8 @@ def page_first(ctx: Context, select: Select, rows: RowSet) -> RowSet:
     For a top-level array on MariaDB: ``LIMIT`` inside ``JSON_ARRAYAGG`` would build the JSON
     (and run every nested subquery) for all rows that pass the filter before keeping a page;
     here the database reads only the page (by index when the order allows) and the JSON is
-    built for those rows alone. Only where nothing outside is referred to (no link).
+    built for those rows alone; MariaDB only where nothing outside is referred to (no link).
+    PostgreSQL, for any array with an OFFSET: it builds the JSON of the rows OFFSET skips.
     """
     star = exp.Column(this=exp.Star(), table=exp.to_identifier(rows.alias))
     page = rows.query([star], sort=True)

@@ -61,6 +61,8 @@ def array_query(ctx: Context, select: Select, link: Link | None) -> exp.Select:
         return rows.query([array], sort=False)
     if not dialect.ordered_aggregates:
         return _rows_first_array(ctx, select, rows)
+    if dialect.page_before_json and rows.offset is not None:
+        rows = page_first(ctx, select, rows)
     value = row_object(ctx, select.fields, rows.alias, joins_of(ctx, rows))
     projections = [value.as_(JSON_COLUMN, quoted=True), *sort_keys(rows.order)]
     inner = rows.query(projections, sort=False)

@@ -72,6 +72,10 @@ class JsonDialect:
     """Build a nested object from a ``LEFT JOIN`` in the rows' ``FROM`` where it reaches at most
     one row, instead of a correlated subquery per row (see :mod:`..select`)."""
 
+    page_before_json: ClassVar[bool] = False
+    """Apply an array's OFFSET in a derived table of the table's own columns before building its
+    JSON: PostgreSQL evaluates the projection (every nested subquery) for the rows OFFSET skips."""
+
     max_object_pairs: ClassVar[int] = 1_000_000
     """How many key/value pairs one object-constructor call takes."""
 

@@ -33,6 +33,7 @@ _MAX_FUNCTION_ARGS = 127  # SQLITE_MAX_FUNCTION_ARG's default before 3.45
 # The engine is in-process: the SQL is generated for the SQLite library this Python links.
 _HAS_ARROW = sqlite3.sqlite_version_info >= (3, 38, 0)
 
+
 class SQLiteJson(JsonDialect):
     name = "sqlite"
     ordered_aggregates = False
