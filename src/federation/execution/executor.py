@@ -84,16 +84,23 @@ class Executor:
     async def fetch(self, root: CompiledRoot) -> tuple[Any, dict[str, Any] | None]:
         field = root.field
         try:
-            connector = await self.sources.by_name[field.source].ensure_open()
-            if root.statement is None:
-                text = await connector.fetch_root(field)
-            else:
-                text = await connector.fetch_json(root.statement.sql, root.statement.params)
+            text = await self.call_source(field, root.statement)
         except SourceError as error:
             return None, _source_error(field, error)
         if text is None:
             return orjson.Fragment(_EMPTY.get(field.kind, b"null")), None
         return orjson.Fragment(text), None
+
+
+    async def call_source(
+        self, field: RootField, statement: CompiledStatement | None
+    ) -> bytes | None:
+        """The one place a source is asked for data: the JSON text it built for ``field``
+        (``statement`` for SQL sources, the plan node itself for native connectors)."""
+        connector = await self.sources.by_name[field.source].ensure_open()
+        if statement is None:
+            return await connector.fetch_root(field)
+        return await connector.fetch_json(statement.sql, statement.params)
 
 
 def _ordered(
