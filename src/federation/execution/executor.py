@@ -94,7 +94,7 @@ class Executor:
 
     async def call_source(
         self, field: RootField, statement: CompiledStatement | None
-    ) -> bytes | None:
+    ) -> str | bytes | None:
         """The one place a source is asked for data: the JSON text it built for ``field``
         (``statement`` for SQL sources, the plan node itself for native connectors)."""
         connector = await self.sources.by_name[field.source].ensure_open()
