@@ -11,6 +11,8 @@ A request is one straight path: document cache (parse + validate) -> plan cache 
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -19,10 +21,15 @@ from cachetools import LRUCache
 from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode, print_schema
 from graphql.execution.values import get_variable_values
 
+from federation.cache.fetches import CachingExecutor
+from federation.cache.hints import NOT_CACHEABLE, CachePolicy
+from federation.cache.responses import NO_STORE, CacheInfo, CacheRequest
+from federation.cache.store import TwoLayerStore
+from federation.cache.wiring import build_caches
 from federation.config import Config
 from federation.errors import QueryError
 from federation.events import Events
-from federation.execution.executor import CompiledPlan, CompiledRoot, Executor, compile_plan
+from federation.execution.executor import CompiledPlan, CompiledRoot, compile_plan
 from federation.execution.introspection import introspection_document, run_introspection
 from federation.execution.operation import (
     DocumentCache,
@@ -33,7 +40,7 @@ from federation.execution.operation import (
 from federation.execution.sources import Sources
 from federation.planner.build import IntrospectionField, Planner
 from federation.planner.explain import describe_root
-from federation.planner.plan import RootField
+from federation.planner.plan import Relationship, RootField
 from federation.planner.pushdown import check_pushdown
 from federation.planner.sql import compile_root
 from federation.planner.sql.statement import CompiledStatement, explain_sql
@@ -57,6 +64,19 @@ class GraphQLResponse:
     operation_type: OperationType | None = None
     not_allowed: bool = False
     """True when the operation type was not allowed (a mutation over GET): HTTP 405."""
+    cache: CacheInfo = NO_STORE
+    """maxAge and scope for ``Cache-Control``; whether the answer came from the cache."""
+
+
+PlanKey = tuple[str, str | None, str, bytes]
+"""(document sha256, operation name, schema version, variables as canonical JSON)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    key: PlanKey
+    compiled: CompiledPlan
+    policy: CachePolicy
 
 
 class Gateway:
@@ -67,11 +87,28 @@ class Gateway:
         self.sources = sources
         self.model = model
         self.schema: GraphQLSchema = build_graphql_schema(model)
-        self.documents = DocumentCache(self.schema, introspection=config.server.introspection)
-        self.plans: LRUCache[tuple[str, str | None, bytes], CompiledPlan] = LRUCache(2048)
+        self.documents = DocumentCache(
+            self.schema,
+            introspection=config.server.introspection,
+            hide_suggestions=not config.security.suggestions,
+        )
+        self.caches = build_caches(config, model, self.schema)
+        self.plans: LRUCache[PlanKey, _Planned] = LRUCache(config.cache.plan_cache_size)
+        """Variables are part of the key: plans embed their values (docs/caching.md)."""
         self.events = Events()
         """Subscribe here to hear which tables each mutation changed (:mod:`federation.events`)."""
-        self.executor = Executor(sources, self.events)
+        self.executor = CachingExecutor(
+            sources,
+            self.events,
+            compile_root=self._compile_root,
+            is_stitched=self._is_stitched,
+        )
+        self.executor.fetches = self.caches.fetches
+        self.events.subscribe(self.caches.tables_changed)
+        self.cache_store: TwoLayerStore = self.caches.store
+        """The two-layer key-value store (L1 in process, L2 Redis when ``cache.redis_url`` is
+        set): responses and source fetches are cached in it; other features may keep their own
+        keys there (docs/caching.md)."""
 
     @classmethod
     async def start(cls, config: Config) -> Gateway:
@@ -88,6 +125,7 @@ class Gateway:
         return cls(config, sources, model)
 
     async def stop(self) -> None:
+        await self.cache_store.close()
         await self.sources.close()
 
     # --- requests ----------------------------------------------------------------------
@@ -99,7 +137,10 @@ class Gateway:
         operation_name: str | None = None,
         *,
         allowed_operations: frozenset[OperationType] = ALL_OPERATIONS,
+        caller: str | None = None,
     ) -> GraphQLResponse:
+        """``caller`` names who asks (an API key's client): PRIVATE data is cached per caller,
+        and not at all without one."""
         try:
             parsed = self.documents.get(query)
             operation = select_operation(parsed, operation_name)
@@ -110,7 +151,7 @@ class Gateway:
             message = f"{kind} operations are not allowed here; send them with POST"
             return _request_error([GraphQLError(message)], kind, not_allowed=True)
         try:
-            compiled = self.compiled_plan(query, parsed, operation, variables)
+            planned = self._planned(query, parsed, operation, variables)
         except RequestError as error:
             return _request_error(error.errors, kind)
         except QueryError as error:
@@ -118,12 +159,21 @@ class Gateway:
             # lead order_by) fail the whole request before execution, as validation does.
             extensions = {"code": error.code}
             return _request_error([GraphQLError(str(error), extensions=extensions)], kind)
+        compiled = planned.compiled
         introspect = None
         if any(isinstance(e, IntrospectionField) for e in compiled.entries):
             document = introspection_document(parsed, operation)
             introspect = lambda: run_introspection(self.schema, document, variables)  # noqa: E731
-        body_bytes = await self.executor.run(compiled, introspect)
-        return GraphQLResponse(body_bytes, operation_type=kind)
+        if kind != "query":
+            body = await self.executor.run(compiled, introspect)
+            return GraphQLResponse(body, operation_type=kind)
+
+        def run() -> Awaitable[bytes]:
+            return self.executor.run(compiled, introspect)
+
+        request = CacheRequest(planned.key[0], planned.key[1], planned.key[3], caller)
+        body, info = await self.caches.responses.answer(request, planned.policy, run)
+        return GraphQLResponse(body, operation_type=kind, cache=info)
 
     def compiled_plan(
         self,
@@ -132,17 +182,29 @@ class Gateway:
         operation: OperationDefinitionNode,
         variables: dict[str, Any] | None,
     ) -> CompiledPlan:
-        if operation.operation.value == "mutation":  # never kept: it holds the written values
-            return self._compile(parsed, operation, variables)
+        return self._planned(query, parsed, operation, variables).compiled
+
+    def _planned(
+        self,
+        query: str,
+        parsed: ParsedDocument,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any] | None,
+    ) -> _Planned:
         key = (
-            query,
+            hashlib.sha256(query.encode()).hexdigest(),
             operation.name.value if operation.name else None,
+            self.caches.schema_version,
             orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
         )
-        compiled = self.plans.get(key)
-        if compiled is None:
-            compiled = self.plans[key] = self._compile(parsed, operation, variables)
-        return compiled
+        if operation.operation.value == "mutation":  # never kept: it holds the written values
+            return _Planned(key, self._compile(parsed, operation, variables), NOT_CACHEABLE)
+        planned = self.plans.get(key)
+        if planned is None:
+            compiled = self._compile(parsed, operation, variables)
+            policy = self.caches.hints.policy(compiled.plan)
+            planned = self.plans[key] = _Planned(key, compiled, policy)
+        return planned
 
     def _compile(
         self,
@@ -151,13 +213,23 @@ class Gateway:
         variables: dict[str, Any] | None,
     ) -> CompiledPlan:
         coerced = get_variable_values(
-            self.schema, operation.variable_definitions or (), variables or {}
+            self.schema,
+            operation.variable_definitions or (),
+            variables or {},
+            hide_suggestions=self.documents.hide_suggestions,
         )
         if isinstance(coerced, list):
             raise RequestError(coerced)
         planner = Planner(self.schema, self.model, parsed.fragments, coerced)
         plan, entries = planner.plan(operation)
-        return compile_plan(plan, entries, self._compile_root)
+        return compile_plan(plan, entries, self._compile_root, self._is_stitched)
+
+    def _is_stitched(self, relationship: Relationship, source: str) -> bool:
+        """Whether the gateway joins ``relationship`` itself: its target is in another source,
+        or in one whose connector cannot join."""
+        if relationship.target.source != source:
+            return True
+        return not self.sources.by_name[source].connector.capabilities.joins
 
     def _compile_root(self, root: RootField) -> CompiledStatement | None:
         connector = self.sources.by_name[root.source].connector

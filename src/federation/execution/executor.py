@@ -11,14 +11,16 @@ from typing import Any
 
 import orjson
 
-from federation.errors import SourceError
+from federation.errors import QueryError, SourceError
 from federation.events import Events
 from federation.execution.mutations import run_mutation
 from federation.execution.sources import Sources
+from federation.execution.stitching import Stitcher
 from federation.planner.build import IntrospectionField, PlanEntry
 from federation.planner.mutation_plan import MutationField
 from federation.planner.plan import Plan, RootField, TypenameField
 from federation.planner.sql.statement import CompiledStatement
+from federation.planner.stitch import IsStitched, StitchedRoot, stitch_root
 
 _EMPTY = {"many": b"[]", "groups": b"[]"}
 
@@ -28,7 +30,10 @@ class CompiledRoot:
     field: RootField
     statement: CompiledStatement | None
     """None when the source's connector is native (no SQL dialect): it answers the plan node
-    itself through ``fetch_root``."""
+    itself through ``fetch_root``; or when the statement waits for a semi-join's keys."""
+    stitched: StitchedRoot | None = None
+    """Set when the field joins rows of other sources (``field`` is then the part its own
+    source answers): :mod:`federation.execution.stitching` completes it."""
 
 
 CompiledEntry = CompiledRoot | TypenameField | IntrospectionField | MutationField
@@ -45,17 +50,44 @@ def compile_plan(
     plan: Plan,
     entries: list[PlanEntry],
     compile_root: Callable[[RootField], CompiledStatement | None],
+    is_stitched: IsStitched,
 ) -> CompiledPlan:
     compiled: list[CompiledEntry] = [
-        CompiledRoot(e, compile_root(e)) if isinstance(e, RootField) else e for e in entries
+        _compile_root(e, compile_root, is_stitched) if isinstance(e, RootField) else e
+        for e in entries
     ]
     return CompiledPlan(plan, tuple(compiled))
 
 
+def _compile_root(
+    root: RootField,
+    compile_root: Callable[[RootField], CompiledStatement | None],
+    is_stitched: IsStitched,
+) -> CompiledRoot:
+    stitched = stitch_root(root, is_stitched)
+    if not stitched.stitched:
+        return CompiledRoot(root, compile_root(root))
+    statement = None if stitched.semi_joins else compile_root(stitched.root)
+    return CompiledRoot(stitched.root, statement, stitched)
+
+
 class Executor:
-    def __init__(self, sources: Sources, events: Events | None = None) -> None:
+    def __init__(
+        self,
+        sources: Sources,
+        events: Events | None = None,
+        *,
+        compile_root: Callable[[RootField], CompiledStatement | None] | None = None,
+        is_stitched: IsStitched | None = None,
+    ) -> None:
         self.sources = sources
         self.events = events or Events()
+        self.stitcher = Stitcher(
+            sources,
+            lambda field, statement: self.call_source(field, statement),
+            compile_root or _no_runtime_compile,
+            is_stitched or (lambda rel, source: rel.target.source != source),
+        )
 
     async def run(
         self,
@@ -69,10 +101,10 @@ class Executor:
         by_key: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         null_data = False
-        for root, (value, error) in zip(roots, results, strict=True):
+        for root, (value, root_errors) in zip(roots, results, strict=True):
             by_key[root.field.key] = value
-            if error is not None:
-                errors.append(error)
+            errors.extend(root_errors)
+            if value is None and root_errors:
                 null_data = null_data or not root.field.nullable
         introspected = introspect() if introspect else {}
         data = None if null_data else _ordered(compiled.entries, by_key, introspected)
@@ -81,16 +113,20 @@ class Executor:
             body = {"errors": errors, "data": data}
         return orjson.dumps(body)
 
-    async def fetch(self, root: CompiledRoot) -> tuple[Any, dict[str, Any] | None]:
+    async def fetch(self, root: CompiledRoot) -> tuple[Any, list[dict[str, Any]]]:
+        """The root's value (JSON text as a Fragment, or Python data when stitched) and its
+        errors."""
         field = root.field
         try:
+            if root.stitched is not None:
+                outcome = await self.stitcher.run(root.stitched, root.statement)
+                return outcome.value, outcome.errors
             text = await self.call_source(field, root.statement)
-        except SourceError as error:
-            return None, _source_error(field, error)
+        except (SourceError, QueryError) as error:
+            return None, [_source_error(field, error)]
         if text is None:
-            return orjson.Fragment(_EMPTY.get(field.kind, b"null")), None
-        return orjson.Fragment(text), None
-
+            return orjson.Fragment(_EMPTY.get(field.kind, b"null")), []
+        return orjson.Fragment(text), []
 
     async def call_source(
         self, field: RootField, statement: CompiledStatement | None
@@ -117,9 +153,14 @@ def _ordered(
     return data
 
 
-def _source_error(field: RootField, error: SourceError) -> dict[str, Any]:
+def _source_error(field: RootField, error: SourceError | QueryError) -> dict[str, Any]:
+    source = error.source if isinstance(error, SourceError) else field.source
     return {
         "message": str(error),
         "path": [field.key],
-        "extensions": {"code": error.code, "source": error.source},
+        "extensions": {"code": error.code, "source": source},
     }
+
+
+def _no_runtime_compile(root: RootField) -> CompiledStatement | None:
+    raise QueryError(f"{root.key!r}: this executor cannot compile statements at run time")

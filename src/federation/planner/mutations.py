@@ -28,6 +28,7 @@ from federation.planner.mutation_plan import (
 )
 from federation.planner.plan import And, BoolExp, Compare, Plan, Select, TypenameField
 from federation.planner.selection import collect_fields
+from federation.planner.stitch import refuse_stitched
 from federation.schema.model import MutationEntry, SchemaModel, TableType
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class _MutationPlanner:
             output = self.response(t, nodes)
         else:
             output = self.planner.select(t, nodes, {})
+            refuse_stitched(output, None, key)
         return MutationField(key, entry.kind, t.ref.source, action, output)
 
     def action(self, entry: MutationEntry, args: dict[str, Any]) -> Action:
@@ -91,6 +93,7 @@ class _MutationPlanner:
 
     def where(self, t: TableType, value: dict[str, Any]) -> BoolExp | None:
         where = arguments.bool_exp(self.model, t, value)
+        refuse_stitched(Select(t.ref, ()), where, "where")
         return None if where == And(()) else where
 
     # --- inserts -------------------------------------------------------------------------
@@ -161,7 +164,9 @@ class _MutationPlanner:
             elif name == "affected_rows":
                 fields.append(AffectedRowsField(key))
             else:
-                fields.append(ReturningField(key, self.planner.select(t, field_nodes, {})))
+                returning = self.planner.select(t, field_nodes, {})
+                refuse_stitched(returning, None, key)
+                fields.append(ReturningField(key, returning))
         return MutationResponse(tuple(fields))
 
 

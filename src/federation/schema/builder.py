@@ -129,6 +129,8 @@ def _apply_field(
 ) -> None:
     current = _current_field_name(table_type, field)
     if current is None:
+        if field.cache_control is not None and field.column is None:
+            return  # a cache hint on a relationship (generated later): read by federation.cache
         if field.hidden:  # a relationship generated later may carry this name
             hidden.add((table_type.name, field.name))
             return
@@ -227,13 +229,6 @@ def _overlay_relationship(
     if target is None:
         problems.append(
             f"{field.where}: relationship target type {spec.target_type!r} does not exist"
-        )
-        return None
-    if target.ref.source != owner.ref.source:
-        problems.append(
-            f"{field.where}: {owner.name}.{field.name} relates two sources "
-            f"({owner.ref.source!r} and {target.ref.source!r}); cross-source relationships are "
-            f"not supported yet"
         )
         return None
     if not spec.fields or len(spec.fields) != len(spec.references):

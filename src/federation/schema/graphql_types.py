@@ -204,6 +204,15 @@ class _TypeBuilder:
                     description=doc or f"The related {target.name} row.",
                 )
                 continue
+            if rel.target.source != t.ref.source:
+                # joined by the gateway: a failing source nulls this field, not the parent
+                fields[name] = GraphQLField(
+                    GraphQLList(GraphQLNonNull(self.object_type(target.name))),
+                    args=self.list_args(target),
+                    description=doc
+                    or f'The related {target.name} rows (from source "{rel.target.source}").',
+                )
+                continue
             fields[name] = GraphQLField(
                 _non_null_list(self.object_type(target.name)),
                 args=self.list_args(target),
@@ -306,6 +315,8 @@ class _TypeBuilder:
         def fields() -> dict[str, GraphQLInputField]:
             result = {n: GraphQLInputField(ORDER_BY) for n in t.columns}
             for field_name, rel in t.relationships.items():
+                if rel.target.source != t.ref.source:
+                    continue  # ordering by another source's rows is not supported
                 target = self.model.type_of(rel.target)
                 if rel.kind == "object":
                     result[field_name] = GraphQLInputField(self.order_by(target.name))
