@@ -212,7 +212,7 @@ async def test_split_answers_equal_one_database(
 ) -> None:
     query = SAME_ANSWER[name]
     got, want = await _data(split, query), await _data(reference, query)
-    assert got, "the query must return data"
+    assert all(v for v in got.values() if not isinstance(v, dict | None)), "rows expected"
     if "__typename" not in query:
         assert _decimal_free(got) == _decimal_free(want)
     else:
