@@ -15,6 +15,10 @@ BENCHMARKS = {
         "bench.lower_bound",
         "the gateway against the same data fetched straight from PostgreSQL",
     ),
+    "cache": (
+        "bench.cache",
+        "the caching layer: a cached answer in-process; HTTP req/s cached vs uncached",
+    ),
     "suite": (
         "bench.suite.__main__",
         "the full suite: gateway vs lower bound, PostGraphile 5 and strawberry, over HTTP",

@@ -28,7 +28,7 @@ import orjson
 from federation.catalog import Table
 from federation.config import SourceConfig
 from federation.connector import Connector, Transaction
-from federation.errors import SourceError, SourceUnavailable
+from federation.errors import SourceError, SourceTimeout, SourceUnavailable
 
 T = TypeVar("T")
 
@@ -123,7 +123,7 @@ class WorkerPool(Generic[H]):
 
     def _translate(self, error: BaseException, running: _Running) -> SourceError:
         if running.timed_out:
-            return SourceError(
+            return SourceTimeout(
                 self._source,
                 f"statement cancelled after statement_timeout ({self._timeout:g}s); narrow the "
                 "query or raise statement_timeout for this source in federation.yaml",

@@ -9,6 +9,12 @@ whole budget. Only idempotent requests retry (GETs; GraphQL queries, which are r
 
 Error messages name the URL without its query string and never carry headers, so secrets in
 ``options.headers`` (``Authorization: Bearer ${TOKEN}``) stay out of responses and logs.
+
+Header forwarding: ``options.forward_headers`` names headers of the incoming GraphQL request
+(case-insensitive) that go with every request to the source, when the incoming request has them
+(:mod:`federation.execution.request_headers`); a forwarded header replaces one of the same name
+in ``options.headers``. Hop-by-hop and framing headers (``Connection``, ``Host``,
+``Content-Length``, ...) are refused when the source is configured.
 """
 
 from __future__ import annotations
@@ -16,8 +22,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
-from collections.abc import Mapping, Sequence
-from contextvars import ContextVar
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import httpx
@@ -25,16 +30,13 @@ import orjson
 
 from federation.config import SourceConfig
 from federation.connector import Capabilities, Connector
-from federation.errors import SourceError, SourceTimeout, SourceUnavailable
+from federation.errors import ConfigError, SourceError, SourceTimeout, SourceUnavailable
 from federation.execution import remainder
+from federation.execution.request_headers import NEVER_FORWARDED, REQUEST_HEADERS, forwarded
 
 RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
-REQUEST_HEADERS: ContextVar[Mapping[str, str] | None] = ContextVar("request_headers", default=None)
-"""The incoming request's headers (lower-case names), for connectors that forward some of them
-(``options.forward_headers``). TODO: the server sets it per request; until it does, nothing is
-forwarded. Fetches run in tasks that copy the context, so setting it before
-``Gateway.execute`` is enough."""
+__all__ = ["REQUEST_HEADERS", "HttpConnector", "http_error", "parse_json"]
 
 
 class HttpConnector(Connector):
@@ -61,6 +63,7 @@ class HttpConnector(Connector):
         self.max_retry_after = float(options.get("max_retry_after", 5.0))
         self.requests_sent = 0
         """Count of HTTP requests (retries included); tests assert round trips with it."""
+        self.forward_headers = forward_header_names(config)
 
     @property
     def base_url(self) -> str:
@@ -119,7 +122,11 @@ class HttpConnector(Connector):
             path,
             params=list(params),
             content=None if json is None else orjson.dumps(json, default=str),
-            headers={**(headers or {}), **({"content-type": "application/json"} if json else {})},
+            headers={
+                **forwarded(self.forward_headers),
+                **(headers or {}),
+                **({"content-type": "application/json"} if json else {}),
+            },
         )
         attempt = 0
         while True:
@@ -169,6 +176,26 @@ class HttpConnector(Connector):
         if asked is None:
             return backoff
         return asked if asked <= self.max_retry_after else None
+
+
+def forward_header_names(config: SourceConfig) -> tuple[str, ...]:
+    """``options.forward_headers`` in lower case; a header that must never be forwarded is a
+    configuration error."""
+    value = config.options.get("forward_headers") or ()
+    names = (value,) if isinstance(value, str) else value
+    key = f"source {config.name!r}: options.forward_headers"
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+        raise ConfigError([f"{key}: expected a list of header names, got {names!r}"])
+    lowered = tuple(dict.fromkeys(name.strip().lower() for name in names))
+    refused = [name for name in lowered if name in NEVER_FORWARDED]
+    if refused:
+        raise ConfigError(
+            [
+                f"{key}: {', '.join(refused)} cannot be forwarded (hop-by-hop or framing "
+                "headers belong to one connection or message); remove them"
+            ]
+        )
+    return lowered
 
 
 def _where(request: httpx.Request) -> str:

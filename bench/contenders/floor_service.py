@@ -11,13 +11,18 @@ in every contender alike. ``POST /<form>/<shape>`` with the JSON variables as th
     orjson embeds the text without parsing it (``orjson.Fragment``).
 
 ``FED_BENCH_BACKEND`` picks ``postgres`` (asyncpg) or ``mysql`` (aiomysql), ``FED_BENCH_DSN`` the
-database, ``FED_BENCH_POOL`` the pool size.
+database, ``FED_BENCH_POOL`` the pool size. With ``FED_BENCH_MYSQL_DSN`` and ``FED_BENCH_REST_URL``
+also set, the PostgreSQL backend serves the cross-source shape ``cross`` of scenario (d): one
+asyncpg statement (customers joined to their orders), then the order lines from MariaDB
+(aiomysql, one ``IN`` list) and the loyalty rows from the REST service (httpx, its batch form)
+at the same time, stitched in Python. ``GET /stats`` gives the source calls made so far.
 
     uvicorn bench.contenders.floor_service:app --port 8101
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -25,6 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 import aiomysql
 import asyncpg
+import httpx
 import orjson
 
 Scope = dict[str, Any]
@@ -35,6 +41,11 @@ Row = Sequence[Any]
 BACKEND = os.environ.get("FED_BENCH_BACKEND", "postgres")
 DSN = os.environ.get("FED_BENCH_DSN", "postgresql://postgres@127.0.0.1:5432/fed_bench")
 POOL = int(os.environ.get("FED_BENCH_POOL", "8"))
+MYSQL_DSN = os.environ.get("FED_BENCH_MYSQL_DSN", "")
+REST_URL = os.environ.get("FED_BENCH_REST_URL", "")
+REST_BATCH = 1000
+"""Ids per batch request to the REST service (the gateway's ``max_keys`` in the bench config)."""
+CALLS = {"postgres": 0, "mysql": 0, "rest": 0}
 
 
 # --- the SQL both backends run (placeholders differ) ------------------------------------------
@@ -74,6 +85,7 @@ class Postgres(Database):
         marks = [f"${i + 1}" for i in range(len(args) + 1)]
         text = sql.format(*marks, in_=f"= ANY({marks[len(args)]})")
         params = (*args, list(keys)) if "{in_}" in sql else args
+        CALLS["postgres"] += 1
         async with self.pool.acquire() as conn:
             return list(await conn.fetch(text, *params))
 
@@ -85,6 +97,7 @@ class MySQL(Database):
     async def fetch(self, sql: str, *args: Any, keys: Sequence[Any] = ()) -> list[Row]:
         in_ = f"IN ({', '.join(['%s'] * len(keys))})" if keys else "IN (NULL)"
         text = sql.format(*(["%s"] * len(args)), in_=in_)
+        CALLS["mysql"] += 1
         async with self.pool.acquire() as conn, conn.cursor() as cursor:
             await cursor.execute(text, (*args, *keys))
             return list(await cursor.fetchall())
@@ -158,6 +171,54 @@ async def grouped(db: Database, v: dict[str, Any]) -> Any:
         }
         for status, n, s, a in rows
     ]
+
+
+# --- the cross-source shape (d): PostgreSQL + MariaDB + REST ---------------------------------
+
+CROSS_PG = (
+    "SELECT c.id, c.name, c.country, o.id, o.status, o.total_cents FROM "
+    "(SELECT id, name, country FROM customers ORDER BY id LIMIT {0} OFFSET {1}) c "
+    "LEFT JOIN orders o ON o.customer_id = c.id ORDER BY c.id, o.id"
+)
+
+
+async def cross(pg: Database, my: Database, rest: httpx.AsyncClient, v: dict[str, Any]) -> Any:
+    customers: list[dict[str, Any]] = []
+    by_order: dict[int, list[dict[str, Any]]] = {}
+    for cid, name, country, oid, status, total in await pg.fetch(CROSS_PG, v["limit"], v["offset"]):
+        if not customers or customers[-1]["id"] != cid:
+            customers.append({"id": cid, "name": name, "country": country, "orders": []})
+        if oid is not None:
+            lines: list[dict[str, Any]] = []
+            customers[-1]["orders"].append(
+                {"id": oid, "status": status, "total_cents": total, "lines": lines}
+            )
+            by_order[oid] = lines
+    ids = [c["id"] for c in customers]
+    rows, accounts = await asyncio.gather(my.fetch(ITEMS, keys=list(by_order)), loyalty(rest, ids))
+    for order_id, a, b, c, d in rows:
+        by_order[order_id].append({"id": a, "product_id": b, "quantity": c, "price_cents": d})
+    for customer in customers:
+        customer["loyalty"] = accounts.get(customer["id"])
+    return customers
+
+
+async def loyalty(rest: httpx.AsyncClient, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The loyalty rows of ``ids`` through the batch form, ``REST_BATCH`` ids a request."""
+    chunks = [ids[i : i + REST_BATCH] for i in range(0, len(ids), REST_BATCH)]
+
+    async def one(chunk: list[int]) -> list[dict[str, Any]]:
+        CALLS["rest"] += 1
+        response = await rest.get("/loyalty", params={"ids": ",".join(map(str, chunk))})
+        response.raise_for_status()
+        rows: list[dict[str, Any]] = orjson.loads(response.content)["data"]
+        return rows
+
+    found: dict[int, dict[str, Any]] = {}
+    for rows in await asyncio.gather(*(one(chunk) for chunk in chunks)):
+        for row in rows:
+            found[row["customer_id"]] = {"points": row["points"], "level": row["level"]}
+    return found
 
 
 ROOTS = {"flat": "orders", "count": "orders_aggregate", "grouped": "orders_group_by"}
@@ -250,6 +311,8 @@ class FloorApp:
         self.db: Database | None = None
         self.pg: asyncpg.Pool | None = None
         self.my: aiomysql.Pool | None = None
+        self.cross_my: Database | None = None
+        self.rest: httpx.AsyncClient | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -272,18 +335,13 @@ class FloorApp:
         if BACKEND == "postgres":
             self.pg = await asyncpg.create_pool(DSN, min_size=POOL, max_size=POOL)
             self.db = Postgres(self.pg)
+            if MYSQL_DSN and REST_URL:
+                self.my = await _mysql_pool(MYSQL_DSN)
+                self.cross_my = MySQL(self.my)
+                limits = httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL)
+                self.rest = httpx.AsyncClient(base_url=REST_URL, limits=limits)
             return
-        parts = urlsplit(DSN)
-        self.my = await aiomysql.create_pool(
-            host=parts.hostname,
-            port=parts.port or 3306,
-            user=unquote(parts.username or "root"),
-            password=unquote(parts.password or ""),
-            db=parts.path.lstrip("/"),
-            minsize=POOL,
-            maxsize=POOL,
-            autocommit=True,
-        )
+        self.my = await _mysql_pool(DSN)
         self.db = MySQL(self.my)
 
     async def close(self) -> None:
@@ -292,6 +350,8 @@ class FloorApp:
         if self.my is not None:
             self.my.close()
             await self.my.wait_closed()
+        if self.rest is not None:
+            await self.rest.aclose()
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = b""
@@ -300,19 +360,45 @@ class FloorApp:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
+        if scope["path"] == "/stats":
+            await _respond(send, orjson.dumps(CALLS))
+            return
         _, form, shape = scope["path"].split("/")
         variables = orjson.loads(body) if body else {}
         assert self.db is not None
-        if form == "json" and self.pg is not None:
+        if shape == "cross":
+            if self.cross_my is None or self.rest is None:
+                raise RuntimeError("cross needs FED_BENCH_MYSQL_DSN and FED_BENCH_REST_URL")
+            data = await cross(self.db, self.cross_my, self.rest, variables)
+            payload = orjson.dumps({"data": {"customers": data}})
+        elif form == "json" and self.pg is not None:
             payload = await json_form(self.pg, shape, variables)
         else:
             payload = await rows_form(self.db, shape, variables)
-        headers = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(payload)).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": payload})
+        await _respond(send, payload)
+
+
+async def _respond(send: Send, payload: bytes) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def _mysql_pool(dsn: str) -> aiomysql.Pool:
+    parts = urlsplit(dsn)
+    return await aiomysql.create_pool(
+        host=parts.hostname,
+        port=parts.port or 3306,
+        user=unquote(parts.username or "root"),
+        password=unquote(parts.password or ""),
+        db=parts.path.lstrip("/"),
+        minsize=POOL,
+        maxsize=POOL,
+        autocommit=True,
+    )
 
 
 app = FloorApp()

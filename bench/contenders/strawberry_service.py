@@ -6,21 +6,34 @@ level costs one ``= ANY($1)`` query, never one per row), asyncpg's pool, strawbe
 It serves the same results, under the same snake_case field names, as the gateway's Hasura-style
 schema (the arguments are the service's own: ``orders(status, limit, offset)``).
 
+For scenario (d) it talks to three sources, as the gateway does: ``Order.lines`` are the order's
+items in MariaDB (aiomysql, one ``IN`` list per request through a DataLoader) and
+``Customer.loyalty`` comes from the REST service (httpx, the batch form ``/loyalty?ids=``
+through a DataLoader). Set ``FED_BENCH_MYSQL_DSN`` and ``FED_BENCH_REST_URL`` for them.
+``GET /stats`` gives the source calls made so far.
+
     FED_BENCH_DSN=postgresql://postgres@127.0.0.1:5432/fed_bench \\
         uvicorn bench.contenders.strawberry_service:app --port 8102
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
+import aiomysql
 import asyncpg
+import httpx
+import orjson
 import strawberry
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.dataloader import DataLoader
@@ -28,12 +41,26 @@ from strawberry.schema.config import StrawberryConfig
 
 DSN = os.environ.get("FED_BENCH_DSN", "postgresql://postgres@127.0.0.1:5432/fed_bench")
 POOL_SIZE = int(os.environ.get("FED_BENCH_POOL", "8"))
+MYSQL_DSN = os.environ.get("FED_BENCH_MYSQL_DSN", "")
+REST_URL = os.environ.get("FED_BENCH_REST_URL", "")
+REST_BATCH = 1000
 POOL: dict[str, asyncpg.Pool] = {}
+MYSQL: dict[str, aiomysql.Pool] = {}
+REST: dict[str, httpx.AsyncClient] = {}
+CALLS = {"postgres": 0, "mysql": 0, "rest": 0}
 
 
 async def fetch(sql: str, *args: Any) -> list[asyncpg.Record]:
+    CALLS["postgres"] += 1
     async with POOL["pg"].acquire() as conn:
         return list(await conn.fetch(sql, *args))
+
+
+async def fetch_mysql(sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
+    CALLS["mysql"] += 1
+    async with MYSQL["my"].acquire() as conn, conn.cursor() as cursor:
+        await cursor.execute(sql, args)
+        return list(await cursor.fetchall())
 
 
 # --- loaders: one query per level per request --------------------------------------------------
@@ -78,11 +105,42 @@ async def load_products(product_ids: list[int]) -> list[Product | None]:
     return [found.get(key) for key in product_ids]
 
 
+async def load_lines(order_ids: list[int]) -> list[list[OrderLine]]:
+    marks = ", ".join(["%s"] * len(order_ids))
+    rows = await fetch_mysql(
+        "SELECT order_id, id, product_id, quantity, price_cents FROM order_items "
+        f"WHERE order_id IN ({marks}) ORDER BY id",
+        order_ids,
+    )
+    grouped: dict[int, list[OrderLine]] = defaultdict(list)
+    for order_id, a, b, c, d in rows:
+        grouped[order_id].append(OrderLine(id=a, product_id=b, quantity=c, price_cents=d))
+    return [grouped[key] for key in order_ids]
+
+
+async def load_loyalty(customer_ids: list[int]) -> list[Loyalty | None]:
+    async def one(chunk: list[int]) -> list[dict[str, Any]]:
+        CALLS["rest"] += 1
+        response = await REST["api"].get("/loyalty", params={"ids": ",".join(map(str, chunk))})
+        response.raise_for_status()
+        rows: list[dict[str, Any]] = orjson.loads(response.content)["data"]
+        return rows
+
+    chunks = [customer_ids[i : i + REST_BATCH] for i in range(0, len(customer_ids), REST_BATCH)]
+    found: dict[int, Loyalty] = {}
+    for rows in await asyncio.gather(*(one(chunk) for chunk in chunks)):
+        for row in rows:
+            found[row["customer_id"]] = Loyalty(points=row["points"], level=row["level"])
+    return [found.get(key) for key in customer_ids]
+
+
 class Loaders:
     def __init__(self) -> None:
         self.orders = DataLoader(load_fn=load_orders)
         self.items = DataLoader(load_fn=load_items)
         self.products = DataLoader(load_fn=load_products)
+        self.lines = DataLoader(load_fn=load_lines)
+        self.loyalty = DataLoader(load_fn=load_loyalty)
 
 
 def loaders(info: strawberry.Info) -> Loaders:
@@ -99,6 +157,24 @@ class Product:
     name: str
     category: str
     price_cents: int
+
+
+@strawberry.type
+class OrderLine:
+    """An order's item as MariaDB holds it (scenario (d))."""
+
+    id: int
+    product_id: int
+    quantity: int
+    price_cents: int
+
+
+@strawberry.type
+class Loyalty:
+    """A customer's loyalty account from the REST service (scenario (d))."""
+
+    points: int
+    level: str
 
 
 @strawberry.type
@@ -133,6 +209,10 @@ class Order:
     async def order_items(self, info: strawberry.Info) -> list[OrderItem]:
         return await loaders(info).items.load(self.id)
 
+    @strawberry.field
+    async def lines(self, info: strawberry.Info) -> list[OrderLine]:
+        return await loaders(info).lines.load(self.id)
+
 
 @strawberry.type
 class Customer:
@@ -143,6 +223,10 @@ class Customer:
     @strawberry.field
     async def orders(self, info: strawberry.Info) -> list[Order]:
         return await loaders(info).orders.load(self.id)
+
+    @strawberry.field
+    async def loyalty(self, info: strawberry.Info) -> Loyalty | None:
+        return await loaders(info).loyalty.load(self.id)
 
 
 @strawberry.type
@@ -236,16 +320,43 @@ class ShopGraphQL(GraphQL[dict[str, Any], None]):
         return {"request": request, "loaders": Loaders()}
 
 
+async def stats(request: Request) -> Response:
+    return Response(orjson.dumps(CALLS), media_type="application/json")
+
+
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     POOL["pg"] = await asyncpg.create_pool(DSN, min_size=POOL_SIZE, max_size=POOL_SIZE)
+    if MYSQL_DSN and REST_URL:
+        parts = urlsplit(MYSQL_DSN)
+        MYSQL["my"] = await aiomysql.create_pool(
+            host=parts.hostname,
+            port=parts.port or 3306,
+            user=unquote(parts.username or "root"),
+            password=unquote(parts.password or ""),
+            db=parts.path.lstrip("/"),
+            minsize=POOL_SIZE,
+            maxsize=POOL_SIZE,
+            autocommit=True,
+        )
+        limits = httpx.Limits(max_connections=POOL_SIZE, max_keepalive_connections=POOL_SIZE)
+        REST["api"] = httpx.AsyncClient(base_url=REST_URL, limits=limits)
     try:
         yield
     finally:
         await POOL.pop("pg").close()
+        if MYSQL:
+            pool = MYSQL.pop("my")
+            pool.close()
+            await pool.wait_closed()
+        if REST:
+            await REST.pop("api").aclose()
 
 
 app = Starlette(
-    routes=[Route("/graphql", ShopGraphQL(schema, graphql_ide=None))],
+    routes=[
+        Route("/graphql", ShopGraphQL(schema, graphql_ide=None)),
+        Route("/stats", stats),
+    ],
     lifespan=lifespan,
 )

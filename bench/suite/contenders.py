@@ -58,11 +58,19 @@ def graphql(documents: dict[str, str | None]) -> Callable[[str, dict[str, Any]],
     return build
 
 
-def floor(form: str) -> Callable[[str, dict[str, Any]], Request | None]:
+def floor(form: str, cross: bool = False) -> Callable[[str, dict[str, Any]], Request | None]:
+    """The floor service's request; ``cross`` when this one also serves scenario (d)."""
+
     def build(shape: str, variables: dict[str, Any]) -> Request | None:
+        if shape == "cross" and not cross:
+            return None
         return Request(f"/{form}/{shape}", orjson.dumps(variables))
 
     return build
+
+
+def without_cross(documents: dict[str, str]) -> dict[str, str | None]:
+    return {**documents, "cross": None}
 
 
 def uvicorn(app: str, port: int, workers: int = 1, factory: bool = False) -> tuple[str, ...]:
@@ -71,8 +79,9 @@ def uvicorn(app: str, port: int, workers: int = 1, factory: bool = False) -> tup
     return (*argv, "--factory") if factory else tuple(argv)
 
 
-def gateway_config(servers: Servers, kind: str) -> Path:
-    """A federation.yaml over one fed_bench database (written under bench/.work)."""
+def gateway_config(servers: Servers, kind: str, rest_url: str | None = None) -> Path:
+    """A federation.yaml over one fed_bench database (written under bench/.work); with
+    ``rest_url``, also MariaDB's order_items and the loyalty REST service for scenario (d)."""
     where = {
         "postgres": f"dsn: {servers.pg_dsn()}",
         "mysql": f"dsn: {servers.mysql_dsn()}",
@@ -84,9 +93,64 @@ def gateway_config(servers: Servers, kind: str) -> Path:
         f"  - name: shop\n    kind: {kind}\n    {where}\n    pool_size: {POOL}\n"
         f"    exclude: [{MARKER}]\n"
     )
+    if rest_url is not None:
+        schema = WORK / "gateway-schema"
+        schema.mkdir(parents=True, exist_ok=True)
+        (schema / "cross.graphql").write_text(CROSS_OVERLAY, encoding="utf-8")
+        text = (
+            f"schema_dir: {schema}\n"
+            + text
+            + CROSS_SOURCES.format(mysql=servers.mysql_dsn(), rest=rest_url, pool=POOL)
+        )
     path = WORK / f"gateway-{kind}.yaml"
     path.write_text(text)
     return path
+
+
+CROSS_SOURCES = """\
+  - name: maria
+    kind: mysql
+    dsn: {mysql}
+    pool_size: {pool}
+    include: [order_items]
+    batch_size: 50000           # keys per IN list: the lines of 1,000 customers in one statement
+  - name: loyalty_api
+    kind: rest
+    dsn: {rest}
+    pool_size: {pool}
+    options:
+      endpoints:
+        - type: loyalty
+          path: /loyalty
+          rows: data
+          fields: {{customer_id: Int!, points: Int!, level: String!}}
+          primary_key: [customer_id]
+          by_pk: {{path: "/loyalty/{{customer_id}}", row: data}}
+          pagination: {{style: page, size_param: per_page, page_size: 100, max_pages: 200}}
+          batch: {{path: "/loyalty?ids={{ids}}", key: customer_id, max_keys: 1000, rows: data}}
+"""
+"""Scenario (d)'s other two sources, beside the PostgreSQL ``shop``."""
+CROSS_OVERLAY = """\
+# MariaDB's copy of order_items, under its own name beside PostgreSQL's. Two sources with a
+# table of the same name get source-prefixed names; the second line keeps PostgreSQL's as is.
+type order_lines @table(source: "maria", name: "order_items", rootField: "order_lines")
+type order_items @table(source: "shop", name: "order_items", rootField: "order_items")
+type customers {
+  loyalty: loyalty @relationship(fields: ["id"], references: ["customer_id"])
+}
+type orders {
+  lines: [order_lines!] @relationship(fields: ["id"], references: ["order_id"])
+}
+"""
+
+
+def loyalty_service(port: int, servers_scale: int) -> ServerSpec:
+    """The REST source of scenario (d) (bench/contenders/loyalty_service.py)."""
+    return ServerSpec(
+        "loyalty-rest",
+        uvicorn("bench.contenders.loyalty_service:app", port),
+        {"FED_BENCH_CUSTOMERS": str(servers_scale // 10)},
+    )
 
 
 def ensure_postgraphile(log: Callable[[str], None] = print) -> Path | None:
@@ -117,10 +181,15 @@ def ensure_postgraphile(log: Callable[[str], None] = print) -> Path | None:
     return node
 
 
+def _gateway_argv(app: str, workers: int) -> Callable[[int], tuple[str, ...]]:
+    return lambda port: uvicorn(app, port, workers, True)
+
+
 def plan(
-    servers: Servers, ports: Callable[[], int], node: Path | None
+    servers: Servers, ports: Callable[[], int], node: Path | None, rest_url: str
 ) -> list[tuple[ServerSpec, int, list[Contender]]]:
-    """The servers in start order, each with its port and contenders."""
+    """The servers in start order, each with its port and contenders; ``rest_url`` is the
+    loyalty service's (scenario (d)), which runs for the whole suite."""
     out: list[tuple[ServerSpec, int, list[Contender]]] = []
 
     def add(
@@ -132,14 +201,24 @@ def plan(
         port = ports()
         out.append((ServerSpec(key, argv(port), env), port, contenders))
 
-    pg_env = {"FED_BENCH_DSN": servers.pg_dsn(), "FED_BENCH_POOL": str(POOL)}
+    pg_env = {
+        "FED_BENCH_DSN": servers.pg_dsn(),
+        "FED_BENCH_POOL": str(POOL),
+        "FED_BENCH_MYSQL_DSN": servers.mysql_dsn(),
+        "FED_BENCH_REST_URL": rest_url,
+    }
     floor_app = "bench.contenders.floor_service:app"
     add(
         "floor-pg",
         lambda p: uvicorn(floor_app, p),
         {**pg_env, "FED_BENCH_BACKEND": "postgres"},
         [
-            Contender("lower bound: asyncpg rows + orjson", "floor-pg", "postgres", floor("rows")),
+            Contender(
+                "lower bound: asyncpg rows + orjson",
+                "floor-pg",
+                "postgres",
+                floor("rows", cross=True),
+            ),
             Contender(
                 "lower bound: JSON built in PostgreSQL", "floor-pg", "postgres", floor("json")
             ),
@@ -147,12 +226,12 @@ def plan(
     )
     gw_app = "federation.server.app:create_app"
     for workers in (1, 2):
-        env = {"FEDERATION_CONFIG": str(gateway_config(servers, "postgres"))}
+        env = {"FEDERATION_CONFIG": str(gateway_config(servers, "postgres", rest_url))}
         name = f"gateway, {workers} worker{'s' if workers > 1 else ''}"
         add(
             f"gateway-pg-{workers}",
-            lambda p, w=workers: uvicorn(gw_app, p, w, True),
-            env,  # type: ignore[misc]
+            _gateway_argv(gw_app, workers),
+            env,
             [
                 Contender(
                     f"{name} (PostgreSQL)",
@@ -205,7 +284,7 @@ def plan(
                     f"gateway, 1 worker ({label})",
                     f"gateway-{kind}",
                     database,
-                    graphql(dict(GATEWAY)),
+                    graphql(without_cross(GATEWAY)),
                 )
             ],
         )

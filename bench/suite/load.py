@@ -20,11 +20,19 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Request:
     path: str
+    """With its query string for a GET."""
     body: bytes
+    method: str = "POST"
 
     def encode(self, port: int) -> bytes:
+        if self.method == "GET":
+            head = (
+                f"GET {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                "Accept: application/json\r\n\r\n"
+            )
+            return head.encode()
         head = (
-            f"POST {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"{self.method} {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             "Content-Type: application/json\r\nAccept: application/json\r\n"
             f"Content-Length: {len(self.body)}\r\n\r\n"
         )
@@ -103,7 +111,7 @@ class Connection:
         return Response(status, body)
 
     async def _chunked(self) -> bytes:
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
             if size == 0:

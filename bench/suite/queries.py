@@ -1,7 +1,9 @@
 """The result shapes every contender serves, and each contender's way of asking for them.
 
 A *shape* is one result: ``flat`` (filtered orders), ``nested1`` .. ``nested4`` (customers >
-orders > order_items > product), ``count`` (an aggregate) and ``grouped`` (aggregates per status).
+orders > order_items > product), ``count`` (an aggregate), ``grouped`` (aggregates per status)
+and ``cross`` (customers and orders from PostgreSQL, each customer's ``loyalty`` from the REST
+service, each order's ``lines`` from MariaDB).
 Its variables (``limit``, ``offset``, ``status``, ``after``) are the same for every contender; the
 documents differ only in each API's naming: Hasura conventions for this gateway, plain
 snake_case arguments for the strawberry service, PostGraphile 5's connections (``nodes``,
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-SHAPES = ("flat", "nested1", "nested2", "nested3", "nested4", "count", "grouped")
+SHAPES = ("flat", "nested1", "nested2", "nested3", "nested4", "count", "grouped", "cross")
 
 _LEVELS = (
     ("customers", "id name country"),
@@ -23,6 +25,15 @@ _LEVELS = (
     ("product", "id name category price_cents"),
 )
 _FLAT_FIELDS = "id customer_id status total_cents"
+_LINE_FIELDS = "id product_id quantity price_cents"
+
+
+def _cross(customers: str, orders: str, lines: str) -> str:
+    return (
+        f"query Cross($limit: Int!, $offset: Int!) {{ {customers} {{ id name country"
+        f" loyalty {{ points level }} {orders} {{ id status total_cents"
+        f" {lines} {{ {_LINE_FIELDS} }} }} }} }}"
+    )
 
 
 def _nest(depth: int, open_level: Any) -> str:
@@ -63,6 +74,11 @@ GATEWAY = {
         " order_by: [{status: asc}]) { keys { status }"
         " aggregate { count sum { total_cents } avg { total_cents } } } }"
     ),
+    "cross": _cross(
+        "customers(order_by: {id: asc}, limit: $limit, offset: $offset)",
+        "orders(order_by: {id: asc})",
+        "lines(order_by: {id: asc})",
+    ),
 }
 
 
@@ -90,6 +106,7 @@ STRAWBERRY = {
         "query Grouped($after: Int!) { orders_group_by(after: $after) { keys { status }"
         " aggregate { count sum { total_cents } avg { total_cents } } } }"
     ),
+    "cross": _cross("customers(limit: $limit, offset: $offset)", "orders", "lines"),
 }
 
 
@@ -141,8 +158,12 @@ POSTGRAPHILE: dict[str, str | None] = {
         "query Count($status: String!) { orders(condition: {status: $status}) { totalCount } }"
     ),
     "grouped": None,  # PostGraphile 5 core has no grouped aggregates
+    "cross": None,  # PostGraphile serves one PostgreSQL database
 }
-NOT_AVAILABLE = {"grouped": "PostGraphile 5 core has no grouped aggregates"}
+NOT_AVAILABLE = {
+    "grouped": "PostGraphile 5 core has no grouped aggregates",
+    "cross": "serves one database only",
+}
 
 
 # --- comparing answers ------------------------------------------------------------------------

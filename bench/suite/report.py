@@ -49,7 +49,19 @@ def machine(servers: Servers) -> dict[str, Any]:
         ).stdout.strip()
     )
     info["postgraphile"] = _safe(lambda: _npm_version("postgraphile"))
+    info["uvicorn"] = _safe(_uvicorn)
     return info
+
+
+def _uvicorn() -> str:
+    import uvicorn
+
+    from bench.suite.nodelay import bound_socket_sets_nodelay
+
+    nodelay = (
+        "yes" if bound_socket_sets_nodelay() else "NO: 40 ms stalls, see bench/suite/nodelay.py"
+    )
+    return f"{uvicorn.__version__} (--workers sockets TCP_NODELAY: {nodelay})"
 
 
 def _safe(get: Any) -> str:
@@ -91,7 +103,7 @@ def _mysql_version(servers: Servers) -> str:
     try:
         with conn.cursor() as cursor:
             cursor.execute("SELECT VERSION()")
-            return str(cursor.fetchone()[0])  # type: ignore[index]
+            return str(cursor.fetchone()[0])
     finally:
         conn.close()
 
@@ -130,6 +142,14 @@ class Table:
         return float(x[key]) / float(y[key])
 
 
+TARGET_CONCURRENCY = 32
+"""The issue states its targets at concurrency 32."""
+
+
+def target_concurrency(concurrency: tuple[int, ...]) -> int:
+    return TARGET_CONCURRENCY if TARGET_CONCURRENCY in concurrency else concurrency[-1]
+
+
 def _fmt(value: float | None, digits: int = 2, suffix: str = "") -> str:
     return "—" if value is None else f"{value:.{digits}f}{suffix}"
 
@@ -140,6 +160,7 @@ def _fmt(value: float | None, digits: int = 2, suffix: str = "") -> str:
 def markdown(results: Results, info: dict[str, Any], command: str, plots: list[str]) -> str:
     table = Table(results)
     conc = results.settings.concurrency
+    high = target_concurrency(conc)
     parts = [
         f"Command: `{command}` ({results.seconds / 60:.1f} min). Scale: "
         f"{results.settings.scale:,} orders ({results.settings.scale * 4.1:,.0f} rows in four "
@@ -156,9 +177,9 @@ def markdown(results: Results, info: dict[str, Any], command: str, plots: list[s
         "database's. Ratios are from this one run: compare ratios, not absolute numbers "
         "across runs.",
         "",
-        f"## Summary: throughput (requests/s) at concurrency {conc[-1]}",
+        f"## Summary: throughput (requests/s) at concurrency {high}",
         "",
-        summary(table, results, conc[-1]),
+        summary(table, results, high),
         "",
         "## Against the issue's targets",
         "",
@@ -170,8 +191,11 @@ def markdown(results: Results, info: dict[str, Any], command: str, plots: list[s
         if scenario.note:
             parts += [f"*{scenario.note}.*", ""]
         parts += [scenario_table(table, results, scenario.key), ""]
-    parts += ["## Pending scenarios", ""]
-    parts += [f"- ({key}) {text}" for key, text in PENDING.items()]
+        if scenario.key == "d":
+            parts += [calls_table(results), ""]
+    if PENDING:
+        parts += ["## Pending scenarios", ""]
+        parts += [f"- ({key}) {text}" for key, text in PENDING.items()]
     parts += [
         "",
         "## Response assembly: graphql-core per-field execution against orjson",
@@ -199,7 +223,7 @@ def summary(table: Table, results: Results, concurrency: int) -> str:
         row = []
         for key in keys:
             cell = table.get(name, key, concurrency)
-            row.append("n/a" if (name, key) in table.na else _fmt(cell and cell["rps"], 0))
+            row.append("n/a" if (name, key) in table.na else _fmt(cell["rps"] if cell else None, 0))
         lines.append(f"| {name} | " + " | ".join(row) + " |")
     return "\n".join(lines)
 
@@ -229,14 +253,54 @@ def scenario_table(table: Table, results: Results, key: str) -> str:
                 f"{cell['p50_ms']:.1f} / {cell['p95_ms']:.1f} / {cell['p99_ms']:.1f}",
             ]
         last = table.get(name, key, conc[-1])
-        row.append(_fmt(last and last["cpu_ms_per_request"]))
+        row.append(_fmt(last["cpu_ms_per_request"] if last else None))
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
 
+def calls_table(results: Results) -> str:
+    """Source calls of one (d) request, by contender and number of parent rows."""
+    lines = [
+        "Source calls for one (d) request with 10 and with 1,000 customers (PostgreSQL "
+        "statements, MariaDB statements, REST requests; the REST service counts its requests, "
+        "the gateway's connectors their `statements_executed`, the hand-written services their "
+        "own calls):",
+        "",
+        "| contender | customers | PostgreSQL | MariaDB | REST |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in results.calls:
+        cells = [str(row.get(k, "—")) for k in ("postgres", "mysql", "rest")]
+        lines.append(f"| {row['contender']} | {row['rows']:,} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def calls_verdict(results: Results) -> str:
+    """Whether the gateway's source calls in (d) are the same for every parent count."""
+    rows = [r for r in results.calls if r["contender"].startswith("gateway")]
+    if not rows:
+        return "not measured"
+    by_contender: dict[str, set[tuple[int, ...]]] = {}
+    for r in rows:
+        counts = tuple(int(r.get(k, -1)) for k in ("postgres", "mysql", "rest"))
+        by_contender.setdefault(r["contender"], set()).add(counts)
+    same = all(len(v) == 1 for v in by_contender.values())
+    inner = next(
+        (
+            r
+            for r in rows
+            if "in process" in r["contender"] and r["parents"] == max(x["parents"] for x in rows)
+        ),
+        rows[-1],
+    )
+    text = ", ".join(f"{k} {inner.get(k, '—')}" for k in ("postgres", "mysql", "rest"))
+    parents = " and ".join(f"{p:,}" for p in sorted({r["parents"] for r in rows}))
+    return f"{'same' if same else 'NOT the same'} for {parents} customers ({text})"
+
+
 def targets(table: Table, results: Results) -> str:
     conc = results.settings.concurrency
-    high = conc[-1]
+    high = target_concurrency(conc)
     lines = ["| target | measured | scenario |", "|---|---|---|"]
     for s in results.scenarios:
         for floor, form in ((FLOOR, "rows + orjson"), (FLOOR_JSON, "JSON built in PostgreSQL")):
@@ -276,9 +340,7 @@ def targets(table: Table, results: Results) -> str:
         "| cached >= 10x uncached; >= 5,000 req/s persisted | not measurable: cache "
         "layer and persisted queries not built | (e), (f) |"
     )
-    lines.append(
-        "| source calls independent of row count | pending: cross-source not built | (d) |"
-    )
+    lines.append(f"| source calls independent of row count | {calls_verdict(results)} | (d) |")
     return "\n".join(lines)
 
 
@@ -350,6 +412,7 @@ def as_json(results: Results, info: dict[str, Any], command: str) -> dict[str, A
         "cells": results.cells,
         "curves": results.curves,
         "assembly": results.assembly,
+        "calls": results.calls,
         "servers": results.servers,
         "failures": results.failures,
     }

@@ -15,8 +15,16 @@ from typing import Any
 
 import orjson
 
-from bench.suite import assembly_cost
-from bench.suite.contenders import ROOT, WORK, Contender, ServerSpec, ensure_postgraphile, plan
+from bench.suite import assembly_cost, calls
+from bench.suite.contenders import (
+    ROOT,
+    WORK,
+    Contender,
+    ServerSpec,
+    ensure_postgraphile,
+    loyalty_service,
+    plan,
+)
 from bench.suite.data import Servers, ensure_loaded
 from bench.suite.load import CellResult, Request, request_once, run_cell
 from bench.suite.processes import Server, free_port
@@ -42,8 +50,8 @@ class Settings:
     @classmethod
     def for_run(cls, scale: int, quick: bool, only: tuple[str, ...] = ()) -> Settings:
         if quick:
-            return cls(scale, True, (1, 16), 400, 1.0, 5, 1.5, only)
-        return cls(scale, False, (1, 16, 64), 4000, 3.0, 15, 3.0, only)
+            return cls(scale, True, (1, 16, 32), 400, 1.0, 5, 1.5, only)
+        return cls(scale, False, (1, 16, 32, 64), 4000, 2.5, 15, 3.0, only)
 
 
 @dataclass
@@ -56,6 +64,8 @@ class Results:
     checks: dict[str, dict[str, str]] = field(default_factory=dict)
     servers: dict[str, dict[str, Any]] = field(default_factory=dict)
     assembly: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    """Source calls per request of scenario (d), per contender and parent count."""
     failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -71,16 +81,42 @@ async def run(servers: Servers, settings: Settings, log: Log = print) -> Results
     log(f"data: {results.loaded}")
     node = ensure_postgraphile(log)
     references: dict[str, Any] = {}
-    for spec, port, contenders in plan(servers, free_port, node):
-        if settings.only and spec.key not in settings.only:
-            continue
-        try:
-            await run_server(spec, port, contenders, results, references, log)
-        except Exception as error:  # one broken contender must not lose the others' numbers
-            results.failures.append(f"{spec.key}: {error}")
-            log(f"!! {spec.key} failed: {error}")
+    rest = await start_rest(settings.scale)
+    try:
+        rest_url = f"http://127.0.0.1:{rest.port}"
+        for spec, port, contenders in plan(servers, free_port, node, rest_url):
+            if settings.only and spec.key not in settings.only:
+                continue
+            try:
+                await run_server(spec, port, contenders, results, references, log, rest.port)
+            except Exception as error:  # one broken contender must not lose the others' numbers
+                results.failures.append(f"{spec.key}: {error}")
+                log(f"!! {spec.key} failed: {error}")
+        if not settings.only or any(k.startswith("gateway-pg") for k in settings.only):
+            try:
+                counted = await calls.gateway_in_process()
+                results.calls += counted
+                log(f"   gateway source calls (d), in process: {calls.describe(counted)}")
+            except Exception as error:
+                results.failures.append(f"gateway source calls: {error}")
+                log(f"!! gateway source calls failed: {error}")
+    finally:
+        rest.stop()
     results.seconds = time.perf_counter() - began
     return results
+
+
+async def start_rest(scale: int) -> Server:
+    """The loyalty REST service of scenario (d), up for the whole run."""
+    port = free_port()
+    spec = loyalty_service(port, scale)
+    server = Server.start(spec.key, spec.argv, spec.env, ROOT, port, WORK / "logs")
+    try:
+        await wait_ready(server, Request("/", b"", method="GET"))
+    except BaseException:
+        server.stop()
+        raise
+    return server
 
 
 async def run_server(
@@ -90,6 +126,7 @@ async def run_server(
     results: Results,
     references: dict[str, Any],
     log: Log,
+    rest_port: int,
 ) -> None:
     env = {**spec.env, "FED_BENCH_PORT": str(port), "PYTHONUNBUFFERED": "1"}
     server = Server.start(
@@ -107,6 +144,10 @@ async def run_server(
         log(f"== {spec.key} on port {port} (pids {server.pids()})")
         for contender in contenders:
             await check_answers(contender, server, results, references, log)
+            if contender.request("cross", {"limit": 1, "offset": 0}) is not None:
+                counted = await calls.over_http(contender, server.port, rest_port)
+                results.calls += counted
+                log(f"   source calls (d): {calls.describe(counted)}")
             await run_cells(contender, server, results, log)
             if spec.key in CURVE_SERVERS:
                 await run_curves(contender, server, results, log)
@@ -161,7 +202,7 @@ async def check_answers(
 
 
 def _assembly(scenario: Scenario, body: dict[str, Any], results: Results) -> None:
-    if scenario.key == "e":
+    if scenario.key in ("d", "e"):  # (e) repeats (b); (d)'s sources are not one schema
         return
     cost = assembly_cost.measure(scenario.shape, scenario.variables[0], body["data"], 1.0)
     results.assembly.append(

@@ -22,14 +22,12 @@ class Scenario:
 
 
 PENDING = {
-    "d": "cross-source query over PostgreSQL, MariaDB and a REST service: pending (REST "
-    "connector and cross-source batching not built yet)",
     "f": "persisted query over GET: pending (persisted queries not built yet)",
 }
 
 
 def scenarios(scale: int, flat_rows: int = 1000, customers: int = 30) -> list[Scenario]:
-    """(a), (b), (c) as count and grouped, (e); sizes fitted to ``scale`` orders."""
+    """(a), (b), (c) as count and grouped, (d), (e); sizes fitted to ``scale`` orders."""
     shipped = int(scale * 0.75)  # about 80% of orders are shipped
     rows = min(flat_rows, shipped // 2)
     step = max(1, (shipped - rows) // VARIANTS)
@@ -60,6 +58,14 @@ def scenarios(scale: int, flat_rows: int = 1000, customers: int = 30) -> list[Sc
             "grouped aggregates: count, sum, avg per status",
             "grouped",
             tuple({"after": k * 10} for k in range(VARIANTS)),
+        ),
+        Scenario(
+            "d",
+            f"cross-source ({people} customers and their {people * 10} orders from PostgreSQL,"
+            f" each customer's loyalty from a REST service, the orders' {people * 30} lines"
+            " from MariaDB)",
+            "cross",
+            nested,
         ),
         Scenario(
             "e",

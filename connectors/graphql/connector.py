@@ -6,8 +6,8 @@ unified schema then becomes ONE remote query (:mod:`.query`), with the filter, o
 pagination forwarded where the remote field takes them and the rest done in the gateway.
 
 Headers: ``options.headers`` go with every request (``${ENV}`` substituted by config loading);
-``options.forward_headers`` names headers of the incoming request to pass on, read from
-:data:`federation_connectors._http.REQUEST_HEADERS`.
+``options.forward_headers`` names headers of the incoming request to pass on (see
+:mod:`federation_connectors._http`, which sends every request).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from federation.errors import SourceError, SourceTimeout, SourceUnavailable
 from federation.execution import remainder
 from federation.planner.plan import AggregateSelect, RootField, Select
 
-from .._http import REQUEST_HEADERS, HttpConnector, http_error
+from .._http import HttpConnector, http_error
 from .query import RemoteQuery, build_query
 from .remote import RemoteTable, graphql_errors, remote_tables
 
@@ -36,9 +36,6 @@ class GraphQLConnector(HttpConnector):
     def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)
         self.prefix = str(config.options.get("prefix") or "")
-        self.forward_headers = tuple(
-            str(h).lower() for h in config.options.get("forward_headers") or ()
-        )
         self.tables: dict[str, RemoteTable] = {}
 
     async def introspect(self) -> SourceCatalog:
@@ -102,9 +99,7 @@ class GraphQLConnector(HttpConnector):
         return rows
 
     async def _post(self, payload: dict[str, Any]) -> Any:
-        response = await self.send(
-            "POST", self.base_url, json=payload, headers=self._forwarded(), check=False
-        )
+        response = await self.send("POST", self.base_url, json=payload, check=False)
         body = _json_or_none(response)
         messages = graphql_errors(body)
         if messages:
@@ -114,10 +109,6 @@ class GraphQLConnector(HttpConnector):
         if not isinstance(body, dict):
             raise SourceError(self.name, "the remote API answered no JSON object")
         return body
-
-    def _forwarded(self) -> dict[str, str]:
-        incoming = REQUEST_HEADERS.get() or {}
-        return {name: incoming[name] for name in self.forward_headers if name in incoming}
 
 
 def _json_or_none(response: httpx.Response) -> Any:

@@ -11,7 +11,12 @@ from typing import Any
 
 import pymysql
 
-from federation.errors import ConstraintViolation, SourceError, SourceUnavailable
+from federation.errors import (
+    ConstraintViolation,
+    SourceError,
+    SourceTimeout,
+    SourceUnavailable,
+)
 
 ERRORS: tuple[type[BaseException], ...] = (pymysql.err.MySQLError, OSError)
 ERRORS_OR_TIMEOUT: tuple[type[BaseException], ...] = (*ERRORS, TimeoutError)
@@ -79,7 +84,7 @@ def statement_failure(
 ) -> SourceError:
     number = error_number(error)
     if isinstance(error, TimeoutError) or number in _TIMEOUT:
-        return SourceError(
+        return SourceTimeout(
             source,
             f"statement cancelled after statement_timeout ({timeout:g}s); narrow the query or "
             "raise statement_timeout for this source in federation.yaml",

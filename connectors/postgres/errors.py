@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import asyncpg
 
-from federation.errors import ConstraintViolation, SourceError, SourceUnavailable
+from federation.errors import (
+    ConstraintViolation,
+    SourceError,
+    SourceTimeout,
+    SourceUnavailable,
+)
 
 ERRORS: tuple[type[BaseException], ...] = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)
 """What a pool, a connection or a statement may raise that the connector translates."""
@@ -44,7 +49,7 @@ def statement_failure(
     source: str, address: str, error: BaseException, timeout: float
 ) -> SourceError:
     if isinstance(error, TimeoutError) or _sqlstate(error) == "57014":
-        return SourceError(
+        return SourceTimeout(
             source,
             f"statement cancelled after statement_timeout ({timeout:g}s); narrow the query or "
             "raise statement_timeout for this source in federation.yaml",

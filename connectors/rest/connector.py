@@ -1,4 +1,5 @@
-"""The ``rest`` connector: JSON endpoints declared in ``options.endpoints`` answer root fields.
+"""The ``rest`` connector: JSON endpoints declared in ``options.endpoints`` or as ``@rest``
+types in ``schema/*.graphql`` (:mod:`.sdl`) answer root fields.
 
 Each declared endpoint becomes a catalog table, so the schema builder generates its type and
 root fields (``t``, ``t_by_pk``, ``t_aggregate``) as for a database table. A root field becomes
@@ -16,7 +17,7 @@ from typing import Any, ClassVar
 
 from federation.catalog import SourceCatalog
 from federation.config import SourceConfig
-from federation.errors import SourceError, SourceTimeout
+from federation.errors import ConfigError, SourceError, SourceTimeout
 from federation.execution import remainder
 from federation.planner.plan import (
     AggregateSelect,
@@ -31,6 +32,7 @@ from federation.planner.plan import (
 from .._http import HttpConnector, http_error, parse_json
 from .endpoints import Endpoint, Pagination, parse_endpoints
 from .requests import MissingPathValue, RestRequest, param_text, plan_request
+from .sdl import load_sdl_endpoints
 
 Row = dict[str, Any]
 
@@ -40,8 +42,18 @@ class RestConnector(HttpConnector):
 
     def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)
-        declared = parse_endpoints(self.name, config.options.get("endpoints"))
-        self.endpoints = {endpoint.type_name: endpoint for endpoint in declared}
+        in_sdl = load_sdl_endpoints(config.schema_dir, self.name)
+        in_yaml = parse_endpoints(self.name, config.options.get("endpoints"), required=not in_sdl)
+        self.endpoints = {endpoint.type_name: endpoint for endpoint in in_yaml}
+        for item in in_sdl:
+            if item.endpoint.type_name in self.endpoints:
+                raise ConfigError(
+                    [
+                        f"{item.where}: type {item.endpoint.type_name!r} is also declared in "
+                        f"sources.{self.name}.options.endpoints; keep one of the two"
+                    ]
+                )
+            self.endpoints[item.endpoint.type_name] = item.endpoint
 
     async def introspect(self) -> SourceCatalog:
         return SourceCatalog(self.name, tuple(e.table() for e in self.endpoints.values()))

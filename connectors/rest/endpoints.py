@@ -2,7 +2,8 @@
 
 Every problem is reported at once as a :class:`~federation.errors.ConfigError`, one line per
 problem with its key path (``sources.api.options.endpoints[0].fields.id: ...``). The format is
-documented in docs/rest-and-graphql-sources.md.
+documented in docs/rest-and-graphql-sources.md. The SDL form (:mod:`.sdl`) builds the same
+declaration mappings from ``@rest`` types and checks them with the same :class:`EndpointParser`.
 """
 
 from __future__ import annotations
@@ -97,14 +98,23 @@ class Endpoint:
         )
 
 
-def parse_endpoints(source: str, value: Any) -> tuple[Endpoint, ...]:
+def parse_endpoints(source: str, value: Any, *, required: bool = True) -> tuple[Endpoint, ...]:
+    """The declarations of ``options.endpoints``; ``required=False`` accepts their absence (the
+    source declares its endpoints in ``schema/`` instead)."""
     problems: list[str] = []
     prefix = f"sources.{source}.options.endpoints"
+    if value is None and not required:
+        return ()
     if not isinstance(value, list) or not value:
-        raise ConfigError([f"{prefix}: expected a list of one or more endpoint declarations"])
+        raise ConfigError(
+            [
+                f"{prefix}: expected a list of one or more endpoint declarations (or declare "
+                f'types with @rest(source: "{source}", ...) in the schema folder)'
+            ]
+        )
     endpoints = []
     for i, item in enumerate(value):
-        endpoint = _Parser(f"{prefix}[{i}]", problems).endpoint(item)
+        endpoint = EndpointParser(f"{prefix}[{i}]", problems).endpoint(item)
         if endpoint is not None:
             endpoints.append(endpoint)
     names = [e.type_name for e in endpoints]
@@ -115,8 +125,9 @@ def parse_endpoints(source: str, value: Any) -> tuple[Endpoint, ...]:
     return tuple(endpoints)
 
 
-class _Parser:
-    """Parses one endpoint, adding ``path: message`` lines to ``problems``."""
+class EndpointParser:
+    """Parses one endpoint declaration mapping, adding ``path: message`` lines to ``problems``.
+    Subclasses override :meth:`fail` to word the key paths differently (the SDL form)."""
 
     def __init__(self, where: str, problems: list[str]) -> None:
         self.where = where
@@ -285,14 +296,22 @@ class _Parser:
         return Pagination(
             style=style,
             page_param=str(value.get("page_param", "page")),
-            first_page=int(value.get("first_page", 1)),
+            first_page=self.integer(value.get("first_page", 1), "pagination.first_page", 0),
             offset_param=str(value.get("offset_param", "offset")),
             size_param=value.get("size_param", "limit" if style == "offset" else None),
-            page_size=None if page_size is None else int(page_size),
+            page_size=None
+            if page_size is None
+            else self.integer(page_size, "pagination.page_size", 1),
             cursor_param=str(value.get("cursor_param", "cursor")),
             next_cursor=_dotted(value.get("next")),
-            max_pages=int(value.get("max_pages", 10)),
+            max_pages=self.integer(value.get("max_pages", 10), "pagination.max_pages", 1),
         )
+
+    def integer(self, value: Any, key: str, low: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            self.fail(key, f"expected an integer of at least {low}, got {value!r}")
+            return max(low, 1)
+        return value
 
     def batch(self, value: Any, names: set[str]) -> Batch | None:
         if value is None:
@@ -306,7 +325,8 @@ class _Parser:
         key = spec.get("key")
         if key not in names:
             self.fail("batch.key", f"expected the declared field the ids match, got {key!r}")
-        return Batch(template, str(key), int(spec.get("max_keys", 100)), _dotted(spec.get("rows")))
+        max_keys = self.integer(spec.get("max_keys", 100), "batch.max_keys", 1)
+        return Batch(template, str(key), max_keys, _dotted(spec.get("rows")))
 
 
 _ENDPOINT_KEYS = frozenset(

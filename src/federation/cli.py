@@ -1,4 +1,4 @@
-"""The ``federation`` command: serve, check, introspect, explain, demo.
+"""The ``federation`` command: serve, check, introspect, explain, demo, openapi.
 
 Exit codes: 0 success; 1 the command ran and found problems (a source unreachable, a query that
 cannot be planned); 2 the input was wrong (a usage error, an invalid configuration).
@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -19,11 +20,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from graphql import GraphQLError
 
+from federation.cache.cli import add_cache_command
 from federation.catalog import SourceCatalog, Table
 from federation.config import CONFIG_ENV_VAR, Config, SourceConfig, load_config, resolve_config_path
 from federation.errors import ConfigError, FederationError
 from federation.execution.operation import RequestError
 from federation.gateway import Gateway
+from federation.security.cli import add_persist_command
 
 APP_FACTORY = "federation.server.app:create_app"
 
@@ -134,6 +137,24 @@ def demo(args: argparse.Namespace) -> int:
     out = Path(args.out).absolute()
     demo_data.generate(out)
     print(f"demo data written to {out}: {demo_data.CRM_FILE}, {demo_data.ANALYTICS_FILE}")
+    return 0
+
+
+def openapi(args: argparse.Namespace) -> int:
+    from federation.openapi import generate, load_document
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", args.source):
+        print(f"error: --source {args.source!r} is not a valid source name", file=sys.stderr)
+        return 2
+    generated = generate(load_document(args.spec), args.source, args.spec)
+    for note in generated.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.out is None:
+        print(generated.sdl, end="")
+        return 0
+    Path(args.out).write_text(generated.sdl, encoding="utf-8")
+    written = f"{_plural(len(generated.types), 'type')} written to {args.out}"
+    print(f"{written}: {', '.join(generated.types) or 'none'}", file=sys.stderr)
     return 0
 
 
@@ -290,6 +311,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_introspect(commands, config)
     _add_explain(commands, config)
     _add_demo(commands)
+    _add_openapi(commands)
+    add_cache_command(commands, config)
+    add_persist_command(commands, config)
     return parser
 
 
@@ -358,6 +382,22 @@ def _add_demo(commands: _Subparsers) -> None:
         "--out", metavar="DIR", default="demo", help="where to write it (default: ./demo)"
     )
     sub.set_defaults(command=demo)
+
+
+def _add_openapi(commands: _Subparsers) -> None:
+    sub = commands.add_parser(
+        "openapi",
+        help="generate rest endpoint declarations from an OpenAPI 3 document",
+        description="Read an OpenAPI 3.0/3.1 document (JSON or YAML, a file or a URL) and write "
+        "@rest types for schema/*.graphql: GET operations that return rows become endpoints. "
+        "What cannot be mapped is listed as comments and on standard error.",
+    )
+    sub.add_argument("spec", metavar="SPEC", help="the OpenAPI document: a path or an http(s) URL")
+    sub.add_argument(
+        "--source", required=True, metavar="NAME", help="the rest source's name in federation.yaml"
+    )
+    sub.add_argument("--out", metavar="FILE", help="write the SDL there (default: standard output)")
+    sub.set_defaults(command=openapi)
 
 
 def _port(text: str) -> int:

@@ -13,13 +13,27 @@ import math
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from federation.cache.settings import CacheSettings, parse_cache_settings
 from federation.errors import ConfigError
+from federation.security.parsing import TOP_LEVEL_KEYS as _SECURITY_KEYS
+from federation.security.parsing import parse_security, server_defaults
+from federation.security.settings import SecurityConfig
+
+
+@dataclass(frozen=True, slots=True)
+class CircuitBreakerConfig:
+    """``circuit_breaker: {failures: 5, cooldown: 10}`` (docs/resilience.md)."""
+
+    failures: int = 5
+    """Consecutive timeouts or unavailable answers that open the breaker."""
+    cooldown: float = 10.0
+    """Seconds the breaker stays open before a probe request is let through."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +55,16 @@ class SourceConfig:
     """No mutations for the source (and embedded files open read-only)."""
     read_only_tables: tuple[str, ...] = ()
     """Tables (names or ``schema.name``) that get no mutations in a writable source."""
+    batch_size: int = 1000
+    """Keys per ``IN`` list when this source's rows are joined to another source's."""
+    semi_join_max_keys: int = 10000
+    """Most keys a filter through a relationship into this source may match (semi-join)."""
     options: dict[str, Any] = field(default_factory=dict)
+    circuit_breaker: CircuitBreakerConfig | None = field(default_factory=CircuitBreakerConfig)
+    """None when turned off (``circuit_breaker: false``)."""
+    schema_dir: Path | None = field(default=None, compare=False, repr=False)
+    """The config's ``schema_dir`` (copied in by :class:`Config`), for connectors that read
+    declarations from ``schema/*.graphql`` (``rest``: types with ``@rest``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +83,18 @@ class Config:
     schema_dir: Path | None = None
     """Folder of ``*.graphql`` overlay files, resolved against the config file's folder."""
     base_dir: Path = field(default_factory=Path.cwd)
+    cache: CacheSettings = field(default_factory=CacheSettings)
+    """The ``cache:`` section (docs/caching.md)."""
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+    """The ``security:``, ``clients:`` and ``persisted_queries:`` sections (docs/security.md)."""
+
+    def __post_init__(self) -> None:
+        # Connectors are built from their SourceConfig alone; this hands them the schema folder.
+        sources = tuple(
+            s if s.schema_dir == self.schema_dir else replace(s, schema_dir=self.schema_dir)
+            for s in self.sources
+        )
+        object.__setattr__(self, "sources", sources)
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -308,6 +343,28 @@ def _mapping(value: Any) -> dict[str, Any]:
     raise _Invalid(f"expected a mapping of names to values, got {_describe(value)}")
 
 
+def _circuit_breaker(value: Any) -> CircuitBreakerConfig | None:
+    """``false`` turns it off, ``true`` keeps the defaults, or ``{failures: N, cooldown: S}``."""
+    if not isinstance(value, dict):
+        try:
+            return CircuitBreakerConfig() if _boolean(value) else None
+        except _Invalid:
+            raise _Invalid(
+                f"expected {{failures: N, cooldown: SECONDS}} or false, got {_describe(value)}"
+            ) from None
+    unknown = [str(key) for key in value if key not in ("failures", "cooldown")]
+    if unknown:
+        raise _Invalid(f"unknown key {unknown[0]!r} (known keys: failures, cooldown)")
+    parsed: dict[str, Any] = {}
+    for key, parse in (("failures", _integer(1)), ("cooldown", _seconds)):
+        if value.get(key) is not None:
+            try:
+                parsed[key] = parse(value[key])
+            except _Invalid as error:
+                raise _Invalid(f"{key}: {error}") from None
+    return CircuitBreakerConfig(**parsed)
+
+
 _SOURCE_FIELDS: dict[str, Parser] = {
     "name": _string,
     "kind": _string,
@@ -321,7 +378,10 @@ _SOURCE_FIELDS: dict[str, Parser] = {
     "exclude": _strings,
     "read_only": _boolean,
     "read_only_tables": _strings,
+    "batch_size": _integer(1),
+    "semi_join_max_keys": _integer(1),
     "options": _mapping,
+    "circuit_breaker": _circuit_breaker,
 }
 _SERVER_FIELDS: dict[str, Parser] = {
     "host": _string,
@@ -330,7 +390,7 @@ _SERVER_FIELDS: dict[str, Parser] = {
     "graphiql": _boolean,
     "introspection": _boolean,
 }
-_TOP_LEVEL_KEYS = ("sources", "server", "schema_dir")
+_TOP_LEVEL_KEYS = ("sources", "server", "schema_dir", "cache", *_SECURITY_KEYS)
 
 _NAME_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 """A source name becomes part of GraphQL names, so it must be one itself."""
@@ -355,11 +415,15 @@ class _Builder:
             return Config(sources=(), base_dir=self.base_dir)
         document = self.section(data or {}, "", dict.fromkeys(_TOP_LEVEL_KEYS, _any))
         server = self.section(document.get("server") or {}, "server", _SERVER_FIELDS)
+        security = parse_security(document, self.base_dir, self.problems.add)
+        server = {**server_defaults(security), **server}  # the profile's, unless set
         return Config(
             sources=self.sources(document.get("sources")),
             server=ServerConfig(**server),
             schema_dir=self.schema_dir(document.get("schema_dir")),
             base_dir=self.base_dir,
+            cache=parse_cache_settings(document.get("cache"), set(self.names), self.problems.add),
+            security=security,
         )
 
     def section(self, data: Any, path: str, spec: Mapping[str, Parser]) -> dict[str, Any]:

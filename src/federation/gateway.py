@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import orjson
-from cachetools import LRUCache
 from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode, print_schema
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 
 from federation.cache.fetches import CachingExecutor
 from federation.cache.hints import NOT_CACHEABLE, CachePolicy
@@ -37,7 +36,9 @@ from federation.execution.operation import (
     RequestError,
     select_operation,
 )
+from federation.execution.plan_cache import PlanCache
 from federation.execution.sources import Sources
+from federation.execution.stitching import StitchExplainer
 from federation.planner.build import IntrospectionField, Planner
 from federation.planner.explain import describe_root
 from federation.planner.plan import Relationship, RootField
@@ -93,8 +94,14 @@ class Gateway:
             hide_suggestions=not config.security.suggestions,
         )
         self.caches = build_caches(config, model, self.schema)
-        self.plans: LRUCache[PlanKey, _Planned] = LRUCache(config.cache.plan_cache_size)
-        """Variables are part of the key: plans embed their values (docs/caching.md)."""
+        self.plans: PlanCache[CachePolicy] = PlanCache(
+            config.cache.plan_cache_size,
+            self._coerce,
+            self._plan,
+            lambda compiled: self.caches.hints.policy(compiled.plan),
+        )
+        """Plans per operation and variable shape; values of variables compared in `where`
+        are slotted into kept statements (:mod:`federation.planner.parametric`)."""
         self.events = Events()
         """Subscribe here to hear which tables each mutation changed (:mod:`federation.events`)."""
         self.executor = CachingExecutor(
@@ -198,20 +205,14 @@ class Gateway:
             orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
         )
         if operation.operation.value == "mutation":  # never kept: it holds the written values
-            return _Planned(key, self._compile(parsed, operation, variables), NOT_CACHEABLE)
-        planned = self.plans.get(key)
-        if planned is None:
-            compiled = self._compile(parsed, operation, variables)
-            policy = self.caches.hints.policy(compiled.plan)
-            planned = self.plans[key] = _Planned(key, compiled, policy)
-        return planned
+            compiled = self._plan(parsed, operation, self._coerce(operation, variables))
+            return _Planned(key, compiled, NOT_CACHEABLE)
+        compiled, policy = self.plans.get(key[0], key[2], parsed, operation, variables)
+        return _Planned(key, compiled, policy)
 
-    def _compile(
-        self,
-        parsed: ParsedDocument,
-        operation: OperationDefinitionNode,
-        variables: dict[str, Any] | None,
-    ) -> CompiledPlan:
+    def _coerce(
+        self, operation: OperationDefinitionNode, variables: dict[str, Any] | None
+    ) -> VariableValues:
         coerced = get_variable_values(
             self.schema,
             operation.variable_definitions or (),
@@ -220,6 +221,11 @@ class Gateway:
         )
         if isinstance(coerced, list):
             raise RequestError(coerced)
+        return coerced
+
+    def _plan(
+        self, parsed: ParsedDocument, operation: OperationDefinitionNode, coerced: VariableValues
+    ) -> CompiledPlan:
         planner = Planner(self.schema, self.model, parsed.fragments, coerced)
         plan, entries = planner.plan(operation)
         return compile_plan(plan, entries, self._compile_root, self._is_stitched)
@@ -249,13 +255,21 @@ class Gateway:
         compiled = self.compiled_plan(query, parsed, operation, variables)
         sections = []
         for entry in compiled.entries:
-            if isinstance(entry, CompiledRoot):
+            if isinstance(entry, CompiledRoot) and entry.stitched is not None:
+                explainer = StitchExplainer(self.executor.stitcher, self._explain_root)
+                sections.append(explainer.explain(entry.stitched))
+            elif isinstance(entry, CompiledRoot):
                 sections.append(
                     "\n".join(describe_root(entry.field))
                     + f"\n-- statement 1 of 1 for source {entry.field.source!r}:\n"
                     + self._explain_statement(entry)
                 )
         return "\n\n".join(sections) or "(no source is queried)"
+
+    def _explain_root(self, root: RootField) -> str:
+        """One stitched step: the plan node and its statement."""
+        entry = CompiledRoot(root, self._compile_root(root))
+        return "\n".join(describe_root(root)) + "\n" + self._explain_statement(entry)
 
     def _explain_statement(self, entry: CompiledRoot) -> str:
         if entry.statement is None:

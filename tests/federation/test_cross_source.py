@@ -242,7 +242,10 @@ async def test_keys_are_chunked_by_the_targets_batch_size(
     original = lite.config
     object.__setattr__(lite, "config", _with(original, batch_size=100))
     try:
-        query = "{ Track(order_by: {TrackId: asc}, limit: 450) { TrackId invoice_lines { InvoiceLineId } } }"
+        query = (
+            "{ Track(order_by: {TrackId: asc}, limit: 450) "
+            "{ TrackId invoice_lines { InvoiceLineId } } }"
+        )
         before = _calls(split)
         got = await _data(split, query)
         assert _sent(split, before) == {"maria": 1, "lite": math.ceil(450 / 100)}

@@ -9,111 +9,27 @@ Servers are skipped with the reason when absent (failed under ``CI=true``): ``te
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-import pytest_asyncio
-from fixtures.chinook import datasets_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from servers import unavailable
 
-from federation.config import Config, SourceConfig
-from federation.gateway import Gateway
-
+from .chinook_gateways import NAMING, Source
 from .chinook_queries import (
     CASES,
     Case,
     normalise,
-    root_field_count,
     root_response_keys,
     same,
     translate,
 )
 
 SERVER_KINDS = ("postgres", "mysql")
-NAMING = {"sqlite": "pascal", "postgres": "snake", "mysql": "pascal"}
-
-
-@dataclass
-class Source:
-    """A started gateway over one Chinook copy, with the answers it has given so far."""
-
-    kind: str
-    gateway: Gateway
-    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    async def run(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The decoded response; asserts exactly one statement per root field was sent."""
-        connector = self.gateway.sources.by_name[self.kind].connector
-        before = connector.statements_executed
-        body = (await self.gateway.execute(translate(query, NAMING[self.kind]), variables)).body
-        response: dict[str, Any] = orjson.loads(body)
-        sent = connector.statements_executed - before
-        if "errors" not in response:
-            assert sent == root_field_count(query), f"{self.kind}: {sent} statements for {query}"
-        return response
-
-    async def answer(self, case: Case) -> dict[str, Any]:
-        if case.name not in self.answers:
-            self.answers[case.name] = await self.run(case.query, case.variables)
-        return self.answers[case.name]
-
-
-async def _start(kind: str, source: SourceConfig, folder: Path) -> AsyncIterator[Source]:
-    gateway = await Gateway.start(Config(sources=(source,), schema_dir=None, base_dir=folder))
-    try:
-        yield Source(kind, gateway)
-    finally:
-        await gateway.stop()
-
-
-@pytest.fixture(scope="module")
-def sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the Chinook SQLite file (the shared one is never opened for writing)."""
-    shared = datasets_dir() / "chinook" / "Chinook_Sqlite.sqlite"
-    if not shared.is_file():
-        unavailable(f"the Chinook SQLite file is missing at {shared}; set FEDERATION_DATASETS")
-    return Path(shutil.copy(shared, tmp_path_factory.mktemp("chinook") / shared.name))
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def sqlite(sqlite_file: Path) -> AsyncIterator[Source]:
-    config = SourceConfig(name="sqlite", kind="sqlite", path=str(sqlite_file), read_only=True)
-    async for source in _start("sqlite", config, sqlite_file.parent):
-        yield source
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def postgres(
-    chinook_pg: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Source]:
-    config = SourceConfig(name="postgres", kind="postgres", dsn=chinook_pg)
-    async for source in _start("postgres", config, tmp_path_factory.mktemp("pg")):
-        yield source
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def mysql(
-    chinook_mysql: str, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Source]:
-    config = SourceConfig(name="mysql", kind="mysql", dsn=chinook_mysql)
-    async for source in _start("mysql", config, tmp_path_factory.mktemp("mysql")):
-        yield source
-
-
-@pytest.fixture
-def server(request: pytest.FixtureRequest) -> Source:
-    """The server named by the test's ``kind`` parameter."""
-    kind: str = request.node.callspec.params["kind"]
-    source: Source = request.getfixturevalue(kind)
-    return source
 
 
 def _server_cases() -> list[Any]:

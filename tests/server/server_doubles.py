@@ -55,6 +55,7 @@ class SmallGateway:
         operation_name: str | None = None,
         *,
         allowed_operations: frozenset[OperationType] = frozenset({"query", "mutation"}),
+        caller: str | None = None,
     ) -> GraphQLResponse:
         self.calls.append(
             {
@@ -62,6 +63,7 @@ class SmallGateway:
                 "variables": variables,
                 "operation_name": operation_name,
                 "allowed_operations": allowed_operations,
+                "caller": caller,
             }
         )
         try:

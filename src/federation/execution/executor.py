@@ -133,10 +133,10 @@ class Executor:
     ) -> str | bytes | None:
         """The one place a source is asked for data: the JSON text it built for ``field``
         (``statement`` for SQL sources, the plan node itself for native connectors)."""
-        connector = await self.sources.by_name[field.source].ensure_open()
-        if statement is None:
-            return await connector.fetch_root(field)
-        return await connector.fetch_json(statement.sql, statement.params)
+        async with self.sources.by_name[field.source].guard() as connector:
+            if statement is None:
+                return await connector.fetch_root(field)
+            return await connector.fetch_json(statement.sql, statement.params)
 
 
 def _ordered(

@@ -39,9 +39,16 @@ class RequestError(Exception):
 
 class DocumentCache:
     def __init__(
-        self, schema: GraphQLSchema, *, introspection: bool = True, size: int = 1024
+        self,
+        schema: GraphQLSchema,
+        *,
+        introspection: bool = True,
+        hide_suggestions: bool = False,
+        size: int = 1024,
     ) -> None:
         self.schema = schema
+        self.hide_suggestions = hide_suggestions
+        """No "Did you mean ...?" in errors: they reveal the schema (production profile)."""
         self.rules = [*specified_rules]
         if not introspection:
             self.rules.append(NoSchemaIntrospectionCustomRule)
@@ -60,7 +67,7 @@ class DocumentCache:
             document = parse(query)
         except GraphQLError as error:
             return RequestError([error])
-        errors = validate(self.schema, document, self.rules)
+        errors = validate(self.schema, document, self.rules, hide_suggestions=self.hide_suggestions)
         if errors:
             return RequestError(list(errors))
         operations: dict[str | None, OperationDefinitionNode] = {}

@@ -4,6 +4,11 @@ A source that cannot be reached at start does not stop the gateway. Its catalog 
 snapshot of its last successful introspection (``.federation/catalogs/<name>.json`` beside the
 config) when there is one, so its fields stay in the schema and answer with an error naming the
 source; each later request retries the connection, at most every ``RETRY_SECONDS``.
+
+Every call to a source goes through :meth:`Source.guard`: its circuit breaker may refuse it at
+once (:mod:`federation.execution.breaker`), the whole call is bounded by the source's
+``statement_timeout`` (plus ``TIMEOUT_GRACE``, so a connector's own, finer timeout error comes
+first), and its outcome is recorded by the breaker.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +25,16 @@ from federation.catalog import SourceCatalog
 from federation.catalog_snapshot import load_snapshot, save_snapshot
 from federation.config import Config, SourceConfig
 from federation.connector import Capabilities, Connector, load_connector_class
-from federation.errors import FederationError, SourceError, SourceUnavailable
+from federation.errors import FederationError, SourceError, SourceTimeout, SourceUnavailable
+from federation.execution.breaker import CircuitBreaker
 
 log = logging.getLogger("federation.sources")
 
 RETRY_SECONDS = 5.0
+TIMEOUT_GRACE = 1.0
+"""Seconds beyond ``statement_timeout`` before :meth:`Source.guard` cancels a call itself: the
+connectors enforce the limit first (server-side for SQL, on the request for HTTP); this bounds
+what they do not (waiting for a pooled connection, a third-party connector)."""
 
 
 @dataclass(slots=True)
@@ -34,6 +46,12 @@ class Source:
     """Why the source is not open; None when it is."""
     last_attempt: float = 0.0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    breaker: CircuitBreaker | None = None
+    """None when ``circuit_breaker: false``; set from the config when not given."""
+
+    def __post_init__(self) -> None:
+        if self.breaker is None and self.config.circuit_breaker is not None:
+            self.breaker = CircuitBreaker(self.name, self.config.circuit_breaker)
 
     @property
     def name(self) -> str:
@@ -59,6 +77,38 @@ class Source:
         if self.error is not None:
             raise SourceUnavailable(self.name, self.error)
         return self.connector
+
+    @asynccontextmanager
+    async def guard(self, timeout: float | None = None) -> AsyncIterator[Connector]:
+        """``async with source.guard() as connector:`` one call to the source.
+
+        Raises ``CircuitOpen`` (SOURCE_UNAVAILABLE) at once while the breaker is open; otherwise
+        opens the source if needed, bounds the block by ``timeout`` (default: the source's
+        ``statement_timeout`` plus ``TIMEOUT_GRACE``), turns running out of time into
+        :class:`SourceTimeout` and tells the breaker how the call went.
+        """
+        breaker = self.breaker
+        probe = breaker.admit() if breaker is not None else False
+        limit = self.config.statement_timeout + TIMEOUT_GRACE if timeout is None else timeout
+        try:
+            connector = await self.ensure_open()
+            async with asyncio.timeout(limit):
+                yield connector
+        except TimeoutError:
+            error = SourceTimeout(self.name, f"no answer within {limit:g} s")
+            if breaker is not None:
+                breaker.failed(error)
+            raise error from None
+        except SourceError as error:
+            if breaker is not None:
+                breaker.failed(error)  # only the source's own failures count
+            raise
+        except BaseException:
+            if breaker is not None:
+                breaker.abandoned(probe)  # cancelled, or a bug: no verdict on the source
+            raise
+        if breaker is not None:
+            breaker.succeeded()
 
 
 def _describe(error: BaseException, timeout: float) -> str:
@@ -115,9 +165,12 @@ class Sources:
         )
 
     async def _ping(self, source: Source) -> str | None:
+        """None when the source answers. Through the breaker: while it is open the answer is
+        its state, without touching the source; once the cooldown is over the ping is the probe
+        that closes it."""
         try:
-            connector = await source.ensure_open()
-            await asyncio.wait_for(connector.ping(), source.config.connect_timeout)
-        except (TimeoutError, FederationError, OSError) as error:
+            async with source.guard(source.config.connect_timeout) as connector:
+                await connector.ping()
+        except (FederationError, OSError) as error:
             return _describe(error, source.config.connect_timeout)
         return None

@@ -182,11 +182,12 @@ class Stitcher:
         lookup = getattr(source.connector, "fetch_by_keys", None)
         if lookup is None or source.connector.dialect is not None or len(columns) != 1:
             return None
-        connector: KeyBatchConnector = await source.ensure_open()  # type: ignore[assignment]
         select = root.query
         assert isinstance(select, Select)
         values = [key[0] for key in keys]
-        rows = await connector.fetch_by_keys(select.table.table.name, columns[0].name, values)
+        async with source.guard() as opened:
+            connector: KeyBatchConnector = opened  # type: ignore[assignment]
+            rows = await connector.fetch_by_keys(select.table.table.name, columns[0].name, values)
         where = _and(select.where, _key_filter(columns, keys))
         text = remainder.root_json(replace(root, query=replace(select, where=where)), rows)
         parsed: list[Row] = orjson.loads(text)

@@ -6,9 +6,15 @@ Directives (documented in docs/schema-overlays.md)::
     directive @column(name: String!) on FIELD_DEFINITION
     directive @hide on OBJECT | FIELD_DEFINITION
     directive @relationship(fields: [String!]!, references: [String!]!) on FIELD_DEFINITION
+    directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean)
+        on OBJECT | FIELD_DEFINITION
 
 A type without ``@table`` refers to the generated type of that name. Only the fields an overlay
 lists change; the others keep their generated form.
+
+A type with ``@rest(source: ...)`` declares an endpoint of a ``rest`` source (read by that
+connector: ``federation_connectors.rest.sdl``); here it binds like ``@table(source: ..., name:
+<its type name>)``, so ``@hide``, descriptions and ``@relationship`` work on it as on a table.
 """
 
 from __future__ import annotations
@@ -38,7 +44,20 @@ directive @table(source: String!, name: String!, schema: String, rootField: Stri
 directive @column(name: String!) on FIELD_DEFINITION
 directive @hide on OBJECT | FIELD_DEFINITION
 directive @relationship(fields: [String!]!, references: [String!]!) on FIELD_DEFINITION
+enum CacheControlScope { PUBLIC PRIVATE }
+directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) \
+on OBJECT | FIELD_DEFINITION
 """
+
+
+@dataclass(frozen=True, slots=True)
+class CacheHint:
+    """``@cacheControl`` (Apollo's semantics, read by :mod:`federation.cache.hints`)."""
+
+    max_age: int | None = None
+    scope: str | None = None
+    """``PUBLIC``, ``PRIVATE`` or None (not set)."""
+    inherit_max_age: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +77,7 @@ class OverlayField:
     column: str | None = None
     hidden: bool = False
     relationship: OverlayRelationship | None = None
+    cache_control: CacheHint | None = None
 
 
 @dataclass(slots=True)
@@ -71,6 +91,7 @@ class OverlayType:
     root_field: str | None = None
     hidden: bool = False
     fields: list[OverlayField] = field(default_factory=list)
+    cache_control: CacheHint | None = None
 
 
 def load_overlays(schema_dir: Path | None) -> list[OverlayType]:
@@ -110,7 +131,7 @@ def parse_overlay(text: str, filename: str = "<overlay>") -> list[OverlayType]:
 
 def _overlay_type(node: Any, filename: str) -> OverlayType:
     directives = _directives(node.directives)
-    table = directives.get("table", {})
+    table = directives.get("table") or _rest_binding(node, directives)
     overlay = OverlayType(
         name=node.name.value,
         where=_where(filename, node),
@@ -120,9 +141,15 @@ def _overlay_type(node: Any, filename: str) -> OverlayType:
         schema=table.get("schema"),
         root_field=table.get("rootField"),
         hidden="hide" in directives,
+        cache_control=_cache_hint(directives, _where(filename, node)),
     )
     overlay.fields = [_overlay_field(f, filename) for f in node.fields or ()]
     return overlay
+
+
+def _rest_binding(node: Any, directives: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    rest = directives.get("rest")
+    return {} if rest is None else {"source": rest.get("source"), "name": node.name.value}
 
 
 def _overlay_field(node: FieldDefinitionNode, filename: str) -> OverlayField:
@@ -134,6 +161,7 @@ def _overlay_field(node: FieldDefinitionNode, filename: str) -> OverlayField:
         description=_description(node),
         column=directives.get("column", {}).get("name"),
         hidden="hide" in directives,
+        cache_control=_cache_hint(directives, _where(filename, node)),
     )
     if relationship is not None:
         target, is_list = _named_type(node.type)
@@ -144,6 +172,19 @@ def _overlay_field(node: FieldDefinitionNode, filename: str) -> OverlayField:
             references=tuple(relationship.get("references") or ()),
         )
     return result
+
+
+def _cache_hint(directives: dict[str, dict[str, Any]], where: str) -> CacheHint | None:
+    arguments = directives.get("cacheControl")
+    if arguments is None:
+        return None
+    max_age, scope = arguments.get("maxAge"), arguments.get("scope")
+    if max_age is not None and (not isinstance(max_age, int) or max_age < 0):
+        raise ConfigError([f"{where}: @cacheControl(maxAge:) must be 0 or more seconds"])
+    if scope is not None and scope not in ("PUBLIC", "PRIVATE"):
+        raise ConfigError([f"{where}: @cacheControl(scope:) must be PUBLIC or PRIVATE"])
+    inherit = arguments.get("inheritMaxAge") is True
+    return CacheHint(max_age, scope, inherit)
 
 
 def _directives(nodes: tuple[DirectiveNode, ...] | None) -> dict[str, dict[str, Any]]:

@@ -13,13 +13,17 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
 from federation.config import Config, load_config
 from federation.gateway import Gateway
+from federation.server.cache_admin import cache_admin_routes
+from federation.server.forwarding import RequestHeadersMiddleware
 from federation.server.graphiql_assets import graphiql_assets
 from federation.server.graphql_http import GraphQLEndpoint
 from federation.server.health import healthz, readyz
+from federation.server.security_edge import build_security, set_security
 from federation.server.state import set_gateway
 from federation.server.types import ServedGateway
 
@@ -34,10 +38,16 @@ def create_app(config: Config | None = None, *, gateway: ServedGateway | None = 
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
+    routes.extend(cache_admin_routes())
     if config.server.graphiql:
         routes.append(graphiql_assets())
-    app = Starlette(routes=routes, lifespan=_lifespan(config, gateway))
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(RequestHeadersMiddleware)],  # for options.forward_headers
+        lifespan=_lifespan(config, gateway),
+    )
     set_gateway(app, gateway)
+    set_security(app, build_security(config, gateway) if gateway is not None else None)
     return app
 
 
@@ -50,11 +60,19 @@ def _lifespan(
             yield
             return
         gateway = await Gateway.start(config)
+        try:
+            security = build_security(config, gateway)  # an invalid manifest stops the start
+        except BaseException:
+            await gateway.stop()
+            raise
         set_gateway(app, gateway)
+        set_security(app, security)
         try:
             yield
         finally:
+            set_security(app, None)
             set_gateway(app, None)
+            await security.close()
             await gateway.stop()
 
     return lifespan

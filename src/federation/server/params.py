@@ -17,21 +17,39 @@ class BadRequest(Exception):
     """The HTTP request is not a well-formed GraphQL-over-HTTP request."""
 
 
+class BatchTooLarge(BadRequest):
+    """A batch holds more requests than allowed."""
+
+    def __init__(self, size: int, max_size: int) -> None:
+        self.size = size
+        self.max_size = max_size
+        super().__init__(
+            f"the batch holds {size} requests, more than the {max_size} allowed: "
+            f"split it into smaller batches"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class GraphQLParams:
-    query: str
+    query: str | None
+    """None when the request names a persisted document instead (`documentId`, or APQ's
+    `extensions.persistedQuery`): the security layer resolves it."""
     variables: dict[str, Any] | None = None
     operation_name: str | None = None
     extensions: dict[str, Any] | None = None
+    document_id: str | None = None
+    """A persisted document's id: `documentId` (GraphQL over HTTP) or `doc_id` (Relay)."""
 
 
 def from_query_string(params: Mapping[str, str]) -> GraphQLParams:
-    """GET: `query`, `operationName`, and `variables`/`extensions` as JSON text."""
+    """GET: `query` (or `documentId`/`doc_id`), `operationName`, and `variables`/`extensions`
+    as JSON text."""
     return _build(
         query=params.get("query"),
         variables=_json_param(params, "variables"),
         operation_name=params.get("operationName") or None,
         extensions=_json_param(params, "extensions"),
+        document_id=params.get("documentId") or params.get("doc_id"),
     )
 
 
@@ -61,11 +79,8 @@ def from_batch_body(body: bytes, max_size: int) -> GraphQLParams | list[GraphQLP
         return from_json_body(body)
     if not data:
         raise BadRequest("the batch is empty: send at least one request object in the array")
-    if len(data) > max_size:
-        raise BadRequest(
-            f"the batch holds {len(data)} requests, more than the {max_size} allowed: "
-            f"split it into smaller batches"
-        )
+    if max_size and len(data) > max_size:
+        raise BatchTooLarge(len(data), max_size)
     return [_from_object(item) for item in data]
 
 
@@ -80,15 +95,27 @@ def _from_object(data: object) -> GraphQLParams:
         variables=data.get("variables"),
         operation_name=data.get("operationName"),
         extensions=data.get("extensions"),
+        document_id=data.get("documentId", data.get("doc_id")),
     )
 
 
 def _build(
-    *, query: object, variables: object, operation_name: object, extensions: object
+    *,
+    query: object,
+    variables: object,
+    operation_name: object,
+    extensions: object,
+    document_id: object = None,
 ) -> GraphQLParams:
-    if query is None:
+    if document_id is not None and not isinstance(document_id, str):
+        raise BadRequest(
+            f"the `documentId` parameter must be a string, not a JSON {_json_kind(document_id)}"
+        )
+    checked_extensions = _object_or_none("extensions", extensions)
+    persisted = document_id or (checked_extensions or {}).get("persistedQuery") is not None
+    if query is None and not persisted:
         raise BadRequest("the `query` parameter is missing: send the GraphQL document as a string")
-    if not isinstance(query, str):
+    if query is not None and not isinstance(query, str):
         raise BadRequest(f"the `query` parameter must be a string, not a JSON {_json_kind(query)}")
     if operation_name is not None and not isinstance(operation_name, str):
         raise BadRequest(
@@ -99,7 +126,8 @@ def _build(
         query=query,
         variables=_object_or_none("variables", variables),
         operation_name=operation_name or None,
-        extensions=_object_or_none("extensions", extensions),
+        extensions=checked_extensions,
+        document_id=document_id or None,
     )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from graphql import GraphQLSchema
+
 from federation.config import Config
 from federation.gateway import GraphQLResponse, OperationType
 
@@ -15,6 +17,8 @@ class ServedGateway(Protocol):
     """The part of `Gateway` that the server calls."""
 
     config: Config
+    schema: GraphQLSchema
+    """Persisted-query manifests are validated against it, and operation costs measured."""
 
     async def execute(
         self,
@@ -23,6 +27,7 @@ class ServedGateway(Protocol):
         operation_name: str | None = None,
         *,
         allowed_operations: frozenset[OperationType] = ...,
+        caller: str | None = None,
     ) -> GraphQLResponse: ...
 
     async def readiness(self) -> dict[str, str | None]: ...

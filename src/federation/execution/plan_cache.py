@@ -1,0 +1,164 @@
+"""The plan cache: compiled plans per document, operation, schema version and variable shape,
+reused across the values of bound variables (:mod:`federation.planner.parametric`).
+
+    cache = PlanCache(2048, compile_plan_for, annotate)
+    compiled, note = cache.get(digest, parsed, operation, variables)
+
+``compile`` plans and compiles with the variables it is given (coerced, possibly tagged);
+``annotate`` computes once what callers keep beside a plan (the cache policy of its fields).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+import orjson
+from cachetools import LRUCache
+from graphql import OperationDefinitionNode
+from graphql.execution.values import VariableValues
+
+from federation.execution.executor import CompiledPlan, CompiledRoot
+from federation.execution.operation import ParsedDocument
+from federation.planner.build import IntrospectionField
+from federation.planner.parametric import (
+    StatementTemplate,
+    bound_candidates,
+    plan_key,
+    reached,
+    tagged,
+    template_of,
+)
+from federation.planner.plan import TypenameField
+
+Note = TypeVar("Note")
+Coerce = Callable[[OperationDefinitionNode, dict[str, Any] | None], VariableValues]
+Compile = Callable[[ParsedDocument, OperationDefinitionNode, VariableValues], CompiledPlan]
+OperationKey = tuple[str, str | None]
+"""(document digest, operation name)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached(Generic[Note]):
+    compiled: CompiledPlan
+    templates: tuple[StatementTemplate | None, ...] | None
+    """Per entry of ``compiled``: how to fill its statement; None when the plan holds values
+    and is only valid for the exact variables of its key."""
+    note: Note
+
+
+class PlanCache(Generic[Note]):
+    def __init__(
+        self,
+        size: int,
+        coerce: Coerce,
+        compile: Compile,
+        annotate: Callable[[CompiledPlan], Note],
+    ) -> None:
+        self.coerce = coerce
+        self.compile = compile
+        self.annotate = annotate
+        self.plans: LRUCache[tuple[Any, ...], _Cached[Note]] = LRUCache(size)
+        self.bound: LRUCache[OperationKey, frozenset[str]] = LRUCache(size)
+        """Per operation: the variables whose values are slotted into kept plans."""
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self.plans)
+
+    def get(
+        self,
+        digest: str,
+        schema_version: str,
+        parsed: ParsedDocument,
+        operation: OperationDefinitionNode,
+        variables: dict[str, Any] | None,
+    ) -> tuple[CompiledPlan, Note]:
+        """The compiled plan for these variables and its note. Raises what ``coerce`` and
+        ``compile`` raise (variable coercion errors, query errors)."""
+        operation_key = (digest, operation.name.value if operation.name else None)
+        bound = self.bound.get(operation_key)
+        if bound is None:
+            bound = self.bound[operation_key] = bound_candidates(operation, parsed.fragments)
+        bound_now = {n for n in bound if _bindable((variables or {}).get(n))}
+        cached = self.plans.get(_key(operation_key, schema_version, variables, bound_now))
+        coerced = self.coerce(operation, variables)
+        if cached is not None:
+            self.hits += 1
+            return _instantiate(cached, coerced), cached.note
+        self.misses += 1
+        cached = self._plan(parsed, operation, coerced, bound_now, operation_key)
+        kept_for = bound_now if cached.templates is not None else set()
+        self.plans[_key(operation_key, schema_version, variables, kept_for)] = cached
+        return _instantiate(cached, coerced), cached.note
+
+    def _plan(
+        self,
+        parsed: ParsedDocument,
+        operation: OperationDefinitionNode,
+        coerced: VariableValues,
+        bound_now: set[str],
+        operation_key: OperationKey,
+    ) -> _Cached[Note]:
+        tagged_values = dict(coerced.coerced)
+        for name in bound_now:
+            value = tagged(tagged_values.get(name), name)
+            if value is not None:
+                tagged_values[name] = value
+        compiled = self.compile(parsed, operation, coerced._replace(coerced=tagged_values))
+        templates = _templates(compiled)
+        if templates is None:  # this plan carries its values: no variable is bound
+            self.bound[operation_key] = frozenset()
+        elif missing := bound_now - reached(t for t in templates if t is not None):
+            # a value was derived or decided the plan: it joins the key from now on
+            self.bound[operation_key] = self.bound[operation_key] - missing
+            templates = None
+        if templates is None and bound_now:
+            compiled = self.compile(parsed, operation, coerced)  # no tagged value may stay
+        return _Cached(compiled, templates, self.annotate(compiled))
+
+
+def _key(
+    operation_key: OperationKey,
+    schema_version: str,
+    variables: dict[str, Any] | None,
+    bound: set[str],
+) -> tuple[Any, ...]:
+    shape = plan_key(variables, bound)
+    return (*operation_key, schema_version, orjson.dumps(shape, option=orjson.OPT_SORT_KEYS))
+
+
+def _bindable(value: Any) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
+def _templates(compiled: CompiledPlan) -> tuple[StatementTemplate | None, ...] | None:
+    """Templates for a plan whose every root is one SQL statement; None for other plans
+    (mutations, native connectors, cross-source joins: their plan nodes carry values)."""
+    if compiled.plan.operation_type != "query":
+        return None
+    templates: list[StatementTemplate | None] = []
+    for entry in compiled.entries:
+        if isinstance(entry, CompiledRoot):
+            if entry.statement is None or entry.stitched is not None:
+                return None
+            templates.append(template_of(entry.statement))
+        elif isinstance(entry, TypenameField | IntrospectionField):
+            templates.append(None)
+        else:
+            return None
+    return tuple(templates)
+
+
+def _instantiate(cached: _Cached[Any], coerced: VariableValues) -> CompiledPlan:
+    if cached.templates is None:
+        return cached.compiled
+    values = coerced.coerced
+    entries = tuple(
+        replace(entry, statement=template.instantiate(values))
+        if template is not None and isinstance(entry, CompiledRoot)
+        else entry
+        for entry, template in zip(cached.compiled.entries, cached.templates, strict=True)
+    )
+    return replace(cached.compiled, entries=entries)

@@ -1,0 +1,201 @@
+"""Plans reused across variable values.
+
+Planning and compiling a query costs several times more than running it on a warm source, and
+partner systems send the same operation with different variables all day. So a plan is kept per
+operation and *shape* of its variables, and the values of "bound" variables are slotted into
+its statements' parameters at each request.
+
+A variable is bound when every use of it in the operation is the operand of a comparison
+operator (``{id: {_eq: $id}}``, ``_gt``, ``_like``...) and its value is a string or a number:
+such a value can only reach the SQL as a parameter. Everything else (limits, lists, booleans,
+enums, whole input objects, nulls) stays in the cache key, because it can change the SQL text.
+
+The planner does not know about any of this. The first request plans with its bound values
+*tagged* (subclasses of ``int``/``str``/... that carry the variable's name and compare like the
+value); every parameter that is a tagged object becomes a slot. If a dialect derived a new value
+from a bound one (SQLite turns a ``_like`` pattern into a GLOB pattern), that variable's tagged
+object never reaches the parameters, and it is demoted to the key for that operation: a template
+is only kept when every bound variable reached the parameters unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    ListTypeNode,
+    ListValueNode,
+    NamedTypeNode,
+    NonNullTypeNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    TypeNode,
+    ValueNode,
+    VariableNode,
+)
+
+from federation.planner.sql.statement import CompiledStatement
+
+BIND_OPERATORS = frozenset(
+    {
+        *("_eq", "_neq", "_gt", "_lt", "_gte", "_lte"),
+        *("_like", "_nlike", "_ilike", "_nilike", "_similar", "_nsimilar"),
+        *("_regex", "_nregex", "_iregex", "_niregex"),
+    }
+)
+BOUND = "\x00bound"
+"""Stands for a bound variable's value in a plan key."""
+
+
+# --- tagged values ---------------------------------------------------------------------------
+
+
+class Tagged:
+    """Mixin of a value that remembers which variable it came from."""
+
+    variable: str
+
+
+class TaggedInt(int, Tagged):
+    pass
+
+
+class TaggedFloat(float, Tagged):
+    pass
+
+
+class TaggedStr(str, Tagged):
+    pass
+
+
+class TaggedDecimal(Decimal, Tagged):
+    pass
+
+
+_TAGS: tuple[tuple[type[Any], type[Any]], ...] = (
+    (str, TaggedStr),
+    (float, TaggedFloat),
+    (Decimal, TaggedDecimal),
+    (int, TaggedInt),
+)
+
+
+def tagged(value: Any, variable: str) -> Any | None:
+    """``value`` as a tagged object, or None when its type cannot be tagged (bool, dates...)."""
+    if isinstance(value, bool):
+        return None
+    for base, tag_type in _TAGS:
+        if type(value) is base:
+            result = tag_type(value)
+            result.variable = variable
+            return result
+    return None
+
+
+# --- which variables are bound ---------------------------------------------------------------
+
+
+def bound_candidates(
+    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDefinitionNode]
+) -> frozenset[str]:
+    """Variables of a scalar type whose every use is a comparison operator's operand."""
+    scalar = {
+        d.variable.name.value
+        for d in operation.variable_definitions or ()
+        if _is_named_type(d.type)
+    }
+    uses: dict[str, bool] = {}
+    _walk_selections(operation.selection_set, fragments, uses, set())
+    for directive in operation.directives or ():
+        for argument in directive.arguments or ():
+            _walk_value(argument.value, None, uses)
+    return frozenset(name for name, ok in uses.items() if ok and name in scalar)
+
+
+def _is_named_type(node: TypeNode) -> bool:
+    if isinstance(node, NonNullTypeNode):
+        node = node.type
+    return isinstance(node, NamedTypeNode) and not isinstance(node, ListTypeNode)
+
+
+def _walk_selections(
+    selection_set: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    uses: dict[str, bool],
+    seen_fragments: set[str],
+) -> None:
+    if selection_set is None:
+        return
+    for selection in selection_set.selections:
+        for directive in selection.directives or ():
+            for argument in directive.arguments or ():
+                _walk_value(argument.value, None, uses)
+        if isinstance(selection, FieldNode):
+            for argument in selection.arguments or ():
+                _walk_value(argument.value, None, uses)
+            _walk_selections(selection.selection_set, fragments, uses, seen_fragments)
+        elif isinstance(selection, InlineFragmentNode):
+            _walk_selections(selection.selection_set, fragments, uses, seen_fragments)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name not in seen_fragments and name in fragments:
+                seen_fragments.add(name)
+                _walk_selections(fragments[name].selection_set, fragments, uses, seen_fragments)
+
+
+def _walk_value(node: ValueNode, field_name: str | None, uses: dict[str, bool]) -> None:
+    if isinstance(node, VariableNode):
+        name = node.name.value
+        uses[name] = uses.get(name, True) and field_name in BIND_OPERATORS
+    elif isinstance(node, ObjectValueNode):
+        for item in node.fields:
+            _walk_value(item.value, item.name.value, uses)
+    elif isinstance(node, ListValueNode):
+        for value in node.values:
+            _walk_value(value, None, uses)
+
+
+# --- templates -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatementTemplate:
+    statement: CompiledStatement
+    slots: tuple[tuple[int, str], ...]
+    """(parameter index, variable name) for every parameter a bound variable fills."""
+
+    def instantiate(self, values: Mapping[str, Any]) -> CompiledStatement:
+        if not self.slots:
+            return self.statement
+        params = list(self.statement.params)
+        for index, variable in self.slots:
+            params[index] = values[variable]
+        return replace(self.statement, params=tuple(params))
+
+
+def template_of(statement: CompiledStatement) -> StatementTemplate:
+    slots = tuple((i, p.variable) for i, p in enumerate(statement.params) if isinstance(p, Tagged))
+    return StatementTemplate(statement, slots)
+
+
+def reached(templates: Iterable[StatementTemplate]) -> set[str]:
+    """The variables that reached some statement's parameters unchanged."""
+    return {variable for t in templates for _, variable in t.slots}
+
+
+def plan_key(variables: Mapping[str, Any] | None, bound: Iterable[str]) -> dict[str, Any]:
+    """The variables as a plan key: a bound variable's value replaced by a marker (null stays
+    null: ``_eq: null`` plans differently)."""
+    key = dict(variables or {})
+    for name in bound:
+        if key.get(name) is not None:
+            key[name] = BOUND
+    return key
