@@ -15,6 +15,10 @@ BENCHMARKS = {
         "bench.lower_bound",
         "the gateway against the same data fetched straight from PostgreSQL",
     ),
+    "planning": (
+        "bench.planning",
+        "plan + compile against a kept plan, with the same and with new variable values",
+    ),
     "cache": (
         "bench.cache",
         "the caching layer: a cached answer in-process; HTTP req/s cached vs uncached",
