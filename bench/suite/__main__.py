@@ -33,6 +33,7 @@ SERVER_KEYS = (
     "floor-pg",
     "gateway-pg-1",
     "gateway-pg-2",
+    "gateway-pg-cached",
     "postgraphile",
     "strawberry",
     "floor-mysql",

@@ -6,6 +6,7 @@ size), so differences come from what the contenders do, not from how they were s
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
@@ -46,6 +48,8 @@ class Contender:
     """postgres, mariadb or sqlite: which lower bound it is compared with."""
     request: Callable[[str, dict[str, Any]], Request | None]
     """The request for a shape and its variables; None when the contender cannot serve it."""
+    scenarios: tuple[str, ...] = ()
+    """Only these scenario keys (empty: every scenario it can serve)."""
 
 
 def graphql(documents: dict[str, str | None]) -> Callable[[str, dict[str, Any]], Request | None]:
@@ -59,18 +63,64 @@ def graphql(documents: dict[str, str | None]) -> Callable[[str, dict[str, Any]],
 
 
 def floor(form: str, cross: bool = False) -> Callable[[str, dict[str, Any]], Request | None]:
-    """The floor service's request; ``cross`` when this one also serves scenario (d)."""
+    """The floor service's request; ``cross`` when this one also serves scenario (d). (f) is
+    the (b) query asked the floor's way (it has no persisted queries)."""
 
     def build(shape: str, variables: dict[str, Any]) -> Request | None:
         if shape == "cross" and not cross:
             return None
+        if shape == "persisted":
+            shape = PERSISTED_SHAPE
         return Request(f"/{form}/{shape}", orjson.dumps(variables))
 
     return build
 
 
 def without_cross(documents: dict[str, str]) -> dict[str, str | None]:
-    return {**documents, "cross": None}
+    return {**documents, "cross": None, "persisted": None}
+
+
+PERSISTED_SHAPE = "nested3"
+"""What scenario (f) runs by id: the (b) query."""
+
+
+def persisted_id() -> str:
+    return hashlib.sha256(GATEWAY[PERSISTED_SHAPE].encode()).hexdigest()
+
+
+def write_manifest() -> Path:
+    """An Apollo persisted-query manifest holding the (b) query (bench/.work/manifest.json)."""
+    operation = {
+        "id": persisted_id(),
+        "name": "Nested",
+        "type": "query",
+        "body": GATEWAY[PERSISTED_SHAPE],
+    }
+    manifest = {
+        "format": "apollo-persisted-query-manifest",
+        "version": 1,
+        "operations": [operation],
+    }
+    path = WORK / "manifest.json"
+    path.write_bytes(orjson.dumps(manifest))
+    return path
+
+
+def gateway_requests(
+    shapes: tuple[str, ...] | None = None,
+) -> Callable[[str, dict[str, Any]], Request | None]:
+    """The gateway's POSTs, and (f) as a GET by manifest id; ``shapes``: only these."""
+    post = graphql(dict(GATEWAY))
+
+    def build(shape: str, variables: dict[str, Any]) -> Request | None:
+        if shapes is not None and shape not in shapes:
+            return None
+        if shape == "persisted":
+            query = f"documentId={persisted_id()}&variables={quote(orjson.dumps(variables))}"
+            return Request(f"/graphql?{query}", b"", method="GET")
+        return post(shape, variables)
+
+    return build
 
 
 def uvicorn(app: str, port: int, workers: int = 1, factory: bool = False) -> tuple[str, ...]:
@@ -79,9 +129,12 @@ def uvicorn(app: str, port: int, workers: int = 1, factory: bool = False) -> tup
     return (*argv, "--factory") if factory else tuple(argv)
 
 
-def gateway_config(servers: Servers, kind: str, rest_url: str | None = None) -> Path:
+def gateway_config(
+    servers: Servers, kind: str, rest_url: str | None = None, cached: bool = False
+) -> Path:
     """A federation.yaml over one fed_bench database (written under bench/.work); with
-    ``rest_url``, also MariaDB's order_items and the loyalty REST service for scenario (d)."""
+    ``rest_url``, also MariaDB's order_items and the loyalty REST service for scenario (d) and
+    the manifest of (f); ``cached`` turns the response cache on (every answer 60 s)."""
     where = {
         "postgres": f"dsn: {servers.pg_dsn()}",
         "mysql": f"dsn: {servers.mysql_dsn()}",
@@ -101,8 +154,11 @@ def gateway_config(servers: Servers, kind: str, rest_url: str | None = None) -> 
             f"schema_dir: {schema}\n"
             + text
             + CROSS_SOURCES.format(mysql=servers.mysql_dsn(), rest=rest_url, pool=POOL)
+            + f"persisted_queries:\n  manifests: [{write_manifest()}]\n"
         )
-    path = WORK / f"gateway-{kind}.yaml"
+    if cached:
+        text += "cache:\n  default_max_age: 60\n"
+    path = WORK / f"gateway-{kind}{'-cached' if cached else ''}.yaml"
     path.write_text(text)
     return path
 
@@ -237,10 +293,24 @@ def plan(
                     f"{name} (PostgreSQL)",
                     f"gateway-pg-{workers}",
                     "postgres",
-                    graphql(dict(GATEWAY)),
+                    gateway_requests(),
                 )
             ],
         )
+    add(
+        "gateway-pg-cached",
+        _gateway_argv(gw_app, 1),
+        {"FEDERATION_CONFIG": str(gateway_config(servers, "postgres", rest_url, cached=True))},
+        [
+            Contender(
+                "gateway, 1 worker, response cache on (PostgreSQL)",
+                "gateway-pg-cached",
+                "postgres",
+                gateway_requests(("nested3", "persisted")),
+                scenarios=("e", "f"),
+            )
+        ],
+    )
     if node is not None:
         cli = str(PG_WORK / "node_modules" / "postgraphile" / "dist" / "cli-run.js")
         env = {

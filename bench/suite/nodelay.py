@@ -24,7 +24,7 @@ from bench.suite.load import Request, run_cell
 
 def bound_socket_sets_nodelay() -> bool:
     """Whether the installed uvicorn binds ``--workers`` sockets as ``IPPROTO_TCP``."""
-    sock = uvicorn.Config(_app, host="127.0.0.1", port=0).bind_socket()
+    sock = uvicorn.Config(_app, host="127.0.0.1", port=0, log_level="warning").bind_socket()
     try:
         return sock.proto == socket.IPPROTO_TCP
     finally:

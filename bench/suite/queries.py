@@ -163,6 +163,7 @@ POSTGRAPHILE: dict[str, str | None] = {
 NOT_AVAILABLE = {
     "grouped": "PostGraphile 5 core has no grouped aggregates",
     "cross": "serves one database only",
+    "persisted": "no persisted queries",
 }
 
 

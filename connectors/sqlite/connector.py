@@ -48,8 +48,10 @@ from .introspect import read_tables
 class SQLiteConnector(EmbeddedConnector[sqlite3.Connection]):
     kind: ClassVar[str] = "sqlite"
     dialect: ClassVar[str] = "sqlite"
+    # SQLite's parser stack (100 entries) takes 7 levels of ordered JSON arrays; one is kept
+    # for the subqueries of filters through relationships
     capabilities: ClassVar[Capabilities] = Capabilities(
-        aggregates=CORE_AGGREGATES | STATISTICS, extra=frozenset({MUTATIONS})
+        aggregates=CORE_AGGREGATES | STATISTICS, extra=frozenset({MUTATIONS}), max_depth=6
     )
     text_temporals: ClassVar[bool] = True
 

@@ -54,6 +54,9 @@ class Capabilities:
     """Whether one statement can return a whole nested selection as JSON text."""
     joins: bool = True
     """Whether relationships (and filters through them) can be pushed into the statement."""
+    max_depth: int | None = None
+    """Most selection levels one statement may nest (None: no limit). Deeper relationships are
+    joined by the gateway with one more statement per this many levels."""
     extra: frozenset[str] = field(default_factory=frozenset)
 
     def accepts(self, feature: str) -> bool:

@@ -228,7 +228,10 @@ class Gateway:
     ) -> CompiledPlan:
         planner = Planner(self.schema, self.model, parsed.fragments, coerced)
         plan, entries = planner.plan(operation)
-        return compile_plan(plan, entries, self._compile_root, self._is_stitched)
+        return compile_plan(plan, entries, self._compile_root, self._is_stitched, self._max_depth)
+
+    def _max_depth(self, source: str) -> int | None:
+        return self.sources.by_name[source].connector.capabilities.max_depth
 
     def _is_stitched(self, relationship: Relationship, source: str) -> bool:
         """Whether the gateway joins ``relationship`` itself: its target is in another source,

@@ -20,7 +20,7 @@ from federation.planner.build import IntrospectionField, PlanEntry
 from federation.planner.mutation_plan import MutationField
 from federation.planner.plan import Plan, RootField, TypenameField
 from federation.planner.sql.statement import CompiledStatement
-from federation.planner.stitch import IsStitched, StitchedRoot, stitch_root
+from federation.planner.stitch import IsStitched, MaxDepth, StitchedRoot, stitch_root
 
 _EMPTY = {"many": b"[]", "groups": b"[]"}
 
@@ -51,9 +51,10 @@ def compile_plan(
     entries: list[PlanEntry],
     compile_root: Callable[[RootField], CompiledStatement | None],
     is_stitched: IsStitched,
+    max_depth: MaxDepth | None = None,
 ) -> CompiledPlan:
     compiled: list[CompiledEntry] = [
-        _compile_root(e, compile_root, is_stitched) if isinstance(e, RootField) else e
+        _compile_root(e, compile_root, is_stitched, max_depth) if isinstance(e, RootField) else e
         for e in entries
     ]
     return CompiledPlan(plan, tuple(compiled))
@@ -63,8 +64,9 @@ def _compile_root(
     root: RootField,
     compile_root: Callable[[RootField], CompiledStatement | None],
     is_stitched: IsStitched,
+    max_depth: MaxDepth | None,
 ) -> CompiledRoot:
-    stitched = stitch_root(root, is_stitched)
+    stitched = stitch_root(root, is_stitched, max_depth)
     if not stitched.stitched:
         return CompiledRoot(root, compile_root(root))
     statement = None if stitched.semi_joins else compile_root(stitched.root)

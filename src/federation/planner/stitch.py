@@ -43,6 +43,8 @@ with two underscores, so no alias of a valid operation can collide with them."""
 
 IsStitched = Callable[[Relationship, str], bool]
 """Whether a relationship from a table of the given source is joined by the gateway."""
+MaxDepth = Callable[[str], "int | None"]
+"""Most selection levels one statement of the given source may nest (None: no limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,16 +81,21 @@ class StitchedRoot:
         return bool(self.joins) or self.semi_joins
 
 
-def stitch_root(root: RootField, is_stitched: IsStitched) -> StitchedRoot:
-    """Split ``root``; a root with no stitched relationship comes back unchanged."""
-    splitter = _Splitter(root.source, is_stitched)
+def stitch_root(
+    root: RootField, is_stitched: IsStitched, max_depth: MaxDepth | None = None
+) -> StitchedRoot:
+    """Split ``root``; a root with no stitched relationship comes back unchanged.
+
+    Relationships deeper than the source's ``max_depth`` are stitched too, even within the
+    source: one more statement per ``max_depth`` levels."""
+    splitter = _Splitter(root.source, is_stitched, max_depth)
     query = root.query
     if isinstance(query, Select):
         query = splitter.select(query, ())
     elif isinstance(query, AggregateSelect):
         rows = replace(query.rows, where=splitter.where(query.rows.where))
         fields = tuple(
-            replace(f, fields=splitter.fields(f.fields, (f.key,), query.rows))
+            replace(f, fields=splitter.fields(f.fields, (f.key,), query.rows, 1))
             if isinstance(f, NodesField)
             else f
             for f in query.fields
@@ -102,26 +109,33 @@ def stitch_root(root: RootField, is_stitched: IsStitched) -> StitchedRoot:
 
 
 class _Splitter:
-    def __init__(self, source: str, is_stitched: IsStitched) -> None:
+    def __init__(
+        self, source: str, is_stitched: IsStitched, max_depth: MaxDepth | None = None
+    ) -> None:
         self.source = source
         self.is_stitched = is_stitched
+        self.max_depth = max_depth
+        self.depth_limit = max_depth(source) if max_depth is not None else None
         self.joins: list[Join] = []
         self.semi_joins = False
 
-    def select(self, select: Select, path: tuple[str, ...]) -> Select:
+    def select(self, select: Select, path: tuple[str, ...], depth: int = 1) -> Select:
+        """``select`` at selection level ``depth`` (the root's rows are level 1)."""
         return replace(
             select,
-            fields=self.fields(select.fields, path, select),
+            fields=self.fields(select.fields, path, select, depth),
             where=self.where(select.where),
         )
 
     def fields(
-        self, fields: tuple[Field, ...], path: tuple[str, ...], parent: Select
+        self, fields: tuple[Field, ...], path: tuple[str, ...], parent: Select, depth: int
     ) -> tuple[Field, ...]:
         kept: list[Field] = []
+        too_deep = self.depth_limit is not None and depth >= self.depth_limit
         for field in fields:
             if isinstance(field, ObjectRelationField | ArrayRelationField | AggregateRelationField):
-                if self.is_stitched(field.relationship, self.source):
+                stitched = self.is_stitched(field.relationship, self.source)
+                if stitched or (too_deep and not isinstance(field, AggregateRelationField)):
                     kept.extend(self.join(field, path, parent))
                     continue
                 if isinstance(field, AggregateRelationField):
@@ -131,7 +145,8 @@ class _Splitter:
                     )
                     kept.append(replace(field, aggregate=aggregate))
                     continue
-                kept.append(replace(field, select=self.select(field.select, (*path, field.key))))
+                child = self.select(field.select, (*path, field.key), depth + 1)
+                kept.append(replace(field, select=child))
                 continue
             kept.append(field)
         return tuple(kept)
@@ -173,6 +188,7 @@ class _Splitter:
         child = stitch_root(
             RootField(field.key, "many", rel.target.source, child_select, nullable=True),
             self.is_stitched,
+            self.max_depth,
         )
         self.joins.append(
             Join(
