@@ -321,3 +321,34 @@ def test_keys_are_compared_by_hash() -> None:
     assert presented_key(httpx.Headers({"authorization": "Bearer  k1 "})) == "k1"
     assert presented_key(httpx.Headers({"authorization": "Basic k1"})) is None
     assert presented_key(httpx.Headers({"x-api-key": "k2", "authorization": "Bearer k1"})) == "k2"
+
+
+async def test_credentials_are_left_alone_when_no_client_is_configured(serve: Serve) -> None:
+    async with serve() as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ artist(order_by: {id: asc}) { name } }"},
+            headers={"authorization": "Bearer a-token-meant-for-a-source", "accept": JSON},
+        )
+    assert response.status_code == 200
+    assert orjson.loads(response.content) == {
+        "data": {"artist": [{"name": "Ann"}, {"name": "Bob"}]}
+    }
+
+
+@pytest.mark.usefixtures("manifests")
+def test_forwarded_authorization_is_not_read_as_an_api_key(tmp_path: Path) -> None:
+    from security_helpers import write_config
+
+    from federation.config import load_config
+    from federation.security.clients import ClientRegistry
+    from federation.security.refusal import Refusal
+
+    config = load_config(write_config(tmp_path, CLIENTS), env={"MIGRATING_KEY": "m-key"})
+    registry = ClientRegistry(config.security, authorization_forwarded=True)
+    user_token = {"authorization": f"Bearer {PARTNER_KEY}"}  # even a valid key: it is the user's
+    with pytest.raises(Refusal) as refused:
+        registry.authenticate(httpx.Headers(user_token), "127.0.0.1")
+    assert "X-API-Key" in str(refused.value) and "forwarded" in str(refused.value)
+    both = httpx.Headers({**user_token, "x-api-key": PARTNER_KEY})
+    assert registry.authenticate(both, "127.0.0.1").name == "partner"

@@ -3,6 +3,11 @@
 A key comes as ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``. Keys are kept only as
 SHA-256 hashes, and a presented key is hashed and looked up, so no key is ever compared in a way
 whose timing depends on how much of it matched.
+
+Two cases leave a presented credential alone, because it is meant for a source, not for us:
+when no client is configured (there is nothing to check it against), and, for
+``Authorization``, when a source forwards that header (``options.forward_headers``): the
+gateway's key then comes only as ``X-API-Key``.
 """
 
 from __future__ import annotations
@@ -39,19 +44,26 @@ class Caller:
 
 
 class ClientRegistry:
-    def __init__(self, config: SecurityConfig) -> None:
+    def __init__(self, config: SecurityConfig, *, authorization_forwarded: bool = False) -> None:
         self.config = config
         self.by_hash = {client.key_sha256: client for client in config.clients}
+        self.read_authorization = not authorization_forwarded
 
     def authenticate(self, headers: Mapping[str, str], address: str | None) -> Caller:
         """The caller; raises :class:`Refusal` (401) for an unknown key, or for no key when
         anonymous requests are off."""
-        key = presented_key(headers)
+        if not self.by_hash and self.config.anonymous:
+            return self.anonymous(address)
+        key = presented_key(headers, authorization=self.read_authorization)
         if key is None:
             if not self.config.anonymous:
                 raise Refusal(
-                    "this server requires an API key: send it as `Authorization: Bearer <key>` "
-                    "or `X-API-Key: <key>`",
+                    "this server requires an API key: send it as "
+                    + (
+                        "`Authorization: Bearer <key>` or `X-API-Key: <key>`"
+                        if self.read_authorization
+                        else "`X-API-Key: <key>` (Authorization is forwarded to sources)"
+                    ),
                     "UNAUTHENTICATED",
                     status=401,
                     headers=_CHALLENGE,
@@ -84,10 +96,11 @@ class ClientRegistry:
         )
 
 
-def presented_key(headers: Mapping[str, str]) -> str | None:
-    """The key from ``X-API-Key`` or ``Authorization: Bearer``; None when neither is sent."""
+def presented_key(headers: Mapping[str, str], *, authorization: bool = True) -> str | None:
+    """The key from ``X-API-Key`` or (when ``authorization``) ``Authorization: Bearer``; None
+    when neither is sent."""
     key = headers.get("x-api-key")
-    if key is None:
+    if key is None and authorization:
         scheme, _, credentials = headers.get("authorization", "").partition(" ")
         key = credentials if scheme.lower() == "bearer" else None
     key = key.strip() if key is not None else None

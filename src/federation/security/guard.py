@@ -49,10 +49,11 @@ class Security:
         *,
         store: Store | None,
         rate_limiter: RateLimiter,
+        authorization_forwarded: bool = False,
     ) -> None:
         self.config = config
         self.schema = schema
-        self.clients = ClientRegistry(config)
+        self.clients = ClientRegistry(config, authorization_forwarded=authorization_forwarded)
         apq = APQ(store, config.apq_ttl) if config.apq and store is not None else None
         self.apq = apq
         self.documents = DocumentResolver(manifests, apq)
@@ -80,6 +81,11 @@ class Security:
             load_manifests(settings, schema),
             store=store,
             rate_limiter=RateLimiter(buckets),
+            authorization_forwarded=any(
+                str(name).lower() == "authorization"
+                for source in config.sources
+                for name in source.options.get("forward_headers") or ()
+            ),
         )
 
     async def close(self) -> None:
