@@ -38,7 +38,7 @@ from federation.execution.operation import (
 )
 from federation.execution.plan_cache import PlanCache
 from federation.execution.sources import Sources
-from federation.execution.stitching import StitchExplainer
+from federation.execution.stitch_explain import StitchExplainer
 from federation.planner.build import IntrospectionField, Planner
 from federation.planner.explain import describe_root
 from federation.planner.plan import Relationship, RootField

@@ -152,7 +152,7 @@ def _templates(compiled: CompiledPlan) -> tuple[StatementTemplate | None, ...] |
 
 
 def _instantiate(cached: _Cached[Any], coerced: VariableValues) -> CompiledPlan:
-    if cached.templates is None:
+    if cached.templates is None or not any(t.slots for t in cached.templates if t is not None):
         return cached.compiled
     values = coerced.coerced
     entries = tuple(

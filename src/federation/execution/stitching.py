@@ -25,29 +25,29 @@ from federation.errors import QueryError, SourceError
 from federation.execution import remainder
 from federation.execution.sources import Sources
 from federation.planner.plan import (
-    AggregateRelationField,
     AggregateSelect,
     And,
-    ArrayRelationField,
     BoolExp,
     ColumnField,
     Compare,
-    Const,
     Exists,
-    Field,
     GroupSelect,
-    NodesField,
-    Not,
-    ObjectRelationField,
-    Or,
     RootField,
     Select,
+)
+from federation.planner.semi_join import (
+    Found,
+    KeyTuple,
+    collect_filters,
+    conjoin,
+    key_filter,
+    rewrite_filters,
+    target_columns,
 )
 from federation.planner.sql.statement import CompiledStatement
 from federation.planner.stitch import HIDDEN, IsStitched, Join, StitchedRoot, stitch_root
 
 Row = dict[str, Any]
-KeyTuple = tuple[Any, ...]
 CallSource = Callable[[RootField, CompiledStatement | None], Awaitable[str | bytes | None]]
 CompileRoot = Callable[[RootField], CompiledStatement | None]
 
@@ -113,7 +113,7 @@ class Stitcher:
     async def join(
         self, outcome: Outcome, join: Join, parents: list[tuple[list[Any], Row]]
     ) -> None:
-        columns = _target_columns(join)
+        columns = target_columns(join)
         keys = [_key_of(parent, join.parent_keys, columns) for _, parent in parents]
         distinct = list(dict.fromkeys(k for k in keys if k is not None))
         groups: dict[KeyTuple, list[Row]] = {}
@@ -166,7 +166,7 @@ class Stitcher:
         batch = await self._by_keys(child.root, columns, keys)
         if batch is not None and not child.stitched:
             return Outcome(batch, [])
-        where = _and(select.where, _key_filter(columns, keys))
+        where = conjoin(select.where, key_filter(columns, keys))
         root = replace(child.root, query=replace(select, where=where))
         statement = None if child.semi_joins else self.compile_root(root)
         outcome = await self.run(replace(child, root=root), statement, path)
@@ -188,7 +188,7 @@ class Stitcher:
         async with source.guard() as opened:
             connector: KeyBatchConnector = opened  # type: ignore[assignment]
             rows = await connector.fetch_by_keys(select.table.table.name, columns[0].name, values)
-        where = _and(select.where, _key_filter(columns, keys))
+        where = conjoin(select.where, key_filter(columns, keys))
         text = remainder.root_json(replace(root, query=replace(select, where=where)), rows)
         parsed: list[Row] = orjson.loads(text)
         return parsed
@@ -201,10 +201,10 @@ class Stitcher:
         """The query with every filter through a stitched relationship turned into an ``_in``
         list of the keys the target returned."""
         found: Found = []
-        _collect_query(query, source, self.is_stitched, found)
+        collect_filters(query, source, self.is_stitched, found)
         resolved = await asyncio.gather(*(self.semi_join(e, t) for e, _, t in found))
         replacements = {id(e): exp for (e, _, _), exp in zip(found, resolved, strict=True)}
-        return _rewrite_query(query, replacements)
+        return rewrite_filters(query, replacements)
 
     async def semi_join(self, exists: Exists, parent: Table) -> BoolExp:
         rel = exists.relationship
@@ -229,15 +229,10 @@ class Stitcher:
             )
         parent_columns = [parent.column(mine) for mine, _ in rel.mapping]
         present: BoolExp = And(tuple(Compare(c, "_is_null", False) for c in parent_columns))
-        return And((present, _key_filter(parent_columns, values)))
+        return And((present, key_filter(parent_columns, values)))
 
 
-# --- keys ------------------------------------------------------------------------------------
-
-
-def _target_columns(join: Join) -> list[Column]:
-    table = join.relationship.target.table
-    return [table.column(theirs) for _, theirs in join.relationship.mapping]
+# --- keys and parents ------------------------------------------------------------------------
 
 
 def _key_of(row: Row, hidden: Sequence[str], columns: Sequence[Column]) -> KeyTuple | None:
@@ -250,23 +245,6 @@ def _key_of(row: Row, hidden: Sequence[str], columns: Sequence[Column]) -> KeyTu
     except ValueError:
         return None
     return None if None in key else key
-
-
-def _key_filter(columns: Sequence[Column], keys: Sequence[KeyTuple]) -> BoolExp:
-    if len(columns) == 1:
-        return Compare(columns[0], "_in", [key[0] for key in keys])
-    if not keys:
-        return Const(False)
-    return Or(
-        tuple(
-            And(tuple(Compare(c, "_eq", v) for c, v in zip(columns, key, strict=True)))
-            for key in keys
-        )
-    )
-
-
-def _and(left: BoolExp | None, right: BoolExp) -> BoolExp:
-    return right if left is None else And((left, right))
 
 
 # --- walking the parents ---------------------------------------------------------------------
@@ -299,185 +277,3 @@ def _join_error(error: SourceError | QueryError, path: list[Any], join: Join) ->
     else:
         extensions["source"] = join.relationship.target.source
     return {"message": str(error), "path": path, "extensions": extensions}
-
-
-# --- semi-join rewriting ---------------------------------------------------------------------
-
-Found = list[tuple[Exists, str, Table]]
-"""Each stitched filter with the source and table of the rows it filters."""
-
-
-def _collect_query(
-    query: Select | AggregateSelect | GroupSelect,
-    source: str,
-    is_stitched: IsStitched,
-    found: Found,
-) -> None:
-    if isinstance(query, Select):
-        _collect_select(query, source, is_stitched, found)
-        return
-    _collect_select(query.rows, source, is_stitched, found)
-    if isinstance(query, AggregateSelect):
-        for node in query.fields:
-            if isinstance(node, NodesField):
-                _collect_fields(node.fields, source, is_stitched, found)
-
-
-def _collect_select(select: Select, source: str, is_stitched: IsStitched, found: Found) -> None:
-    _collect_exp(select.where, source, select.table.table, is_stitched, found)
-    _collect_fields(select.fields, source, is_stitched, found)
-
-
-def _collect_fields(
-    fields: Sequence[Field], source: str, is_stitched: IsStitched, found: Found
-) -> None:
-    for field in fields:
-        if isinstance(field, ObjectRelationField | ArrayRelationField):
-            _collect_select(field.select, source, is_stitched, found)
-        elif isinstance(field, AggregateRelationField):
-            _collect_select(field.aggregate.rows, source, is_stitched, found)
-
-
-def _collect_exp(
-    exp: BoolExp | None, source: str, table: Table, is_stitched: IsStitched, found: Found
-) -> None:
-    if isinstance(exp, And | Or):
-        for item in exp.items:
-            _collect_exp(item, source, table, is_stitched, found)
-    elif isinstance(exp, Not):
-        _collect_exp(exp.item, source, table, is_stitched, found)
-    elif isinstance(exp, Exists):
-        if is_stitched(exp.relationship, source):
-            found.append((exp, source, table))
-        else:
-            target = exp.relationship.target
-            _collect_exp(exp.where, target.source, target.table, is_stitched, found)
-
-
-def _rewrite_query(
-    query: Select | AggregateSelect | GroupSelect, replacements: dict[int, BoolExp]
-) -> Select | AggregateSelect | GroupSelect:
-    if isinstance(query, Select):
-        return _rewrite_select(query, replacements)
-    rows = _rewrite_select(query.rows, replacements)
-    if isinstance(query, GroupSelect):
-        return replace(query, rows=rows)
-    nodes = tuple(
-        replace(node, fields=_rewrite_fields(node.fields, replacements))
-        if isinstance(node, NodesField)
-        else node
-        for node in query.fields
-    )
-    return AggregateSelect(rows, nodes)
-
-
-def _rewrite_select(select: Select, replacements: dict[int, BoolExp]) -> Select:
-    where = _rewrite_exp(select.where, replacements) if select.where is not None else None
-    return replace(select, fields=_rewrite_fields(select.fields, replacements), where=where)
-
-
-def _rewrite_fields(
-    fields: tuple[Field, ...], replacements: dict[int, BoolExp]
-) -> tuple[Field, ...]:
-    rewritten: list[Field] = []
-    for field in fields:
-        if isinstance(field, ObjectRelationField | ArrayRelationField):
-            field = replace(field, select=_rewrite_select(field.select, replacements))
-        elif isinstance(field, AggregateRelationField):
-            rows = _rewrite_select(field.aggregate.rows, replacements)
-            field = replace(field, aggregate=replace(field.aggregate, rows=rows))
-        rewritten.append(field)
-    return tuple(rewritten)
-
-
-def _rewrite_exp(exp: BoolExp, replacements: dict[int, BoolExp]) -> BoolExp:
-    if id(exp) in replacements:
-        return replacements[id(exp)]
-    if isinstance(exp, And):
-        return And(tuple(_rewrite_exp(item, replacements) for item in exp.items))
-    if isinstance(exp, Or):
-        return Or(tuple(_rewrite_exp(item, replacements) for item in exp.items))
-    if isinstance(exp, Not):
-        return Not(_rewrite_exp(exp.item, replacements))
-    if isinstance(exp, Exists) and exp.where is not None:
-        return Exists(exp.relationship, _rewrite_exp(exp.where, replacements))
-    return exp
-
-
-# --- EXPLAIN ---------------------------------------------------------------------------------
-
-KEYS_PLACEHOLDER = "<keys>"
-"""Stands for the key list in EXPLAIN output: the real keys exist only at run time."""
-
-
-class StitchExplainer:
-    """EXPLAIN of a stitched root: numbered steps, each naming its source, what it waits for
-    and the statement (with a placeholder for keys known only at run time)."""
-
-    def __init__(self, stitcher: Stitcher, statement_text: Callable[[RootField], str]) -> None:
-        self.stitcher = stitcher
-        self.statement_text = statement_text
-        self.steps: list[str] = []
-
-    def explain(self, stitched: StitchedRoot) -> str:
-        self.describe(stitched)
-        return "\n\n".join(self.steps)
-
-    def describe(self, stitched: StitchedRoot, after: int | None = None, note: str = "") -> int:
-        """Add the root's step (after the steps it waits for) and its joins'; its number."""
-        root = stitched.root
-        waits = self.semi_joins(root) if stitched.semi_joins else []
-        if waits:
-            root = replace(root, query=self.placeholder_filters(root))
-        prerequisites = [str(n) for n in (after, *waits) if n is not None]
-        head = f"-- step {len(self.steps) + 1}: source {root.source!r}, {root.key!r}"
-        head += f" (after step {', '.join(prerequisites)})" if prerequisites else " (first)"
-        self.steps.append("\n".join(filter(None, [head, note, self.statement_text(root)])))
-        number = len(self.steps)
-        for join in stitched.joins:
-            self.join(join, number, root.key)
-        return number
-
-    def join(self, join: Join, after: int, parent_key: str) -> None:
-        child = join.child
-        columns = _target_columns(join)
-        select = child.root.query
-        assert isinstance(select, Select)
-        where = _and(select.where, _key_filter(columns, [(KEYS_PLACEHOLDER,) * len(columns)]))
-        size = self.stitcher.sources.by_name[child.root.source].config.batch_size
-        rel = join.relationship
-        target = ", ".join(c.name for c in columns)
-        note = (
-            f"-- joins {rel.name!r} at {'.'.join((parent_key, *join.path, join.key))}: "
-            f"{rel.target.table.name}.({target}) IN the parents' distinct keys, at most {size} "
-            "keys per statement (batches run concurrently)"
-        )
-        root = replace(child.root, query=replace(select, where=where))
-        self.describe(replace(child, root=root), after, note)
-
-    def semi_joins(self, root: RootField) -> list[int]:
-        found: Found = []
-        _collect_query(root.query, root.source, self.stitcher.is_stitched, found)
-        numbers = []
-        for exists, _, _ in found:
-            rel = exists.relationship
-            columns = [rel.target.table.column(theirs) for _, theirs in rel.mapping]
-            fields = tuple(ColumnField(f"{HIDDEN}key_{i}", c) for i, c in enumerate(columns))
-            select = Select(rel.target, fields, where=exists.where)
-            key = f"keys for the filter through {rel.name!r}"
-            stitched = stitch_root(
-                RootField(key, "many", rel.target.source, select, True), self.stitcher.is_stitched
-            )
-            cap = self.stitcher.sources.by_name[rel.target.source].config.semi_join_max_keys
-            note = f"-- semi-join: at most {cap} keys, else SEMI_JOIN_TOO_LARGE"
-            numbers.append(self.describe(stitched, None, note))
-        return numbers
-
-    def placeholder_filters(self, root: RootField) -> Select | AggregateSelect | GroupSelect:
-        found: Found = []
-        _collect_query(root.query, root.source, self.stitcher.is_stitched, found)
-        replacements: dict[int, BoolExp] = {}
-        for exists, _, table in found:
-            columns = [table.column(mine) for mine, _ in exists.relationship.mapping]
-            replacements[id(exists)] = _key_filter(columns, [(KEYS_PLACEHOLDER,) * len(columns)])
-        return _rewrite_query(root.query, replacements)
