@@ -424,10 +424,10 @@ def test_config_error_message_lists_every_problem(tmp_path: Path) -> None:
 
 def test_validation_covers_every_dataclass_field() -> None:
     # A field added to SourceConfig/ServerConfig must also be readable from federation.yaml.
-    from federation import config
+    from federation.config import loading as config
 
     derived = {"schema_dir"}  # copied from Config.schema_dir, not a per-source key
-    assert list(config._SOURCE_FIELDS) == [
+    assert list(config.SOURCE_FIELDS) == [
         f.name for f in fields(SourceConfig) if f.name not in derived
     ]
-    assert list(config._SERVER_FIELDS) == [f.name for f in fields(ServerConfig)]
+    assert list(config.SERVER_FIELDS) == [f.name for f in fields(ServerConfig)]

@@ -98,6 +98,7 @@ def main(argv: list[str]) -> int:
     command = command_line(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = datetime.datetime.now().strftime("%Y-%m-%d") + ("-quick" if args.quick else "")
+    stem += "-only" if args.only else ""  # a partial run never replaces the day's full results
     names = plots.draw(results.curves, RESULTS, stem)
     text = report.markdown(results, info, command, names)
     (RESULTS / f"{stem}.md").write_text(f"# Benchmark suite, {stem}\n\n{text}", encoding="utf-8")
