@@ -156,8 +156,12 @@ def gateway_config(
             + CROSS_SOURCES.format(mysql=servers.mysql_dsn(), rest=rest_url, pool=POOL)
             + f"persisted_queries:\n  manifests: [{write_manifest()}]\n"
         )
-    if cached:
-        text += "cache:\n  default_max_age: 60\n"
+    # Uncached means every request computed: no response cache and no coalescing of identical
+    # requests in flight (on by default; requests rotate through 8 variable sets, so at c32
+    # several identical ones are in flight and would share one execution).
+    text += "cache:\n  " + (
+        "default_max_age: 60\n" if cached else "enabled: false\n  coalesce: false\n"
+    )
     path = WORK / f"gateway-{kind}{'-cached' if cached else ''}.yaml"
     path.write_text(text)
     return path

@@ -45,9 +45,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
         'offset: "1" is a String where the schema says Int; GraphQL input coercion rejects it. '
         "Hasura accepts it for legacy clients. We follow the spec."
     ),
-    "basic/select_query_test_types": (
-        "the `path` argument on json/jsonb columns (a JSON path into the value) is not built yet"
-    ),
 }
 """Cases we fail on purpose or for a feature not built yet: strict xfails, so a fix shows."""
 

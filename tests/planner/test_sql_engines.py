@@ -559,3 +559,39 @@ def test_jsonb_operators(engine: Engine, op: str, value: Any, expected: list[int
             compile_root(ids(where=where), engine.dialect)
         return
     assert where_ids(engine, where) == expected
+
+
+# --- the `path` argument on JSON columns ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        ((), [{"z": 1, "a": [1, 2]}, None, [1, "x"]]),
+        (("z",), [1, None, None]),
+        (("a",), [[1, 2], None, None]),
+        (("a", 1), [2, None, None]),
+        ((1,), [None, None, "x"]),
+        (("a", 5), [None, None, None]),
+        (("missing", "deeper"), [None, None, None]),
+    ],
+)
+def test_json_path_selects_inside_the_value(
+    engine: Engine, steps: tuple[str | int, ...], expected: list[Any]
+) -> None:
+    field = ColumnField("m", AUTHORS.column("meta"), steps or None)
+    rows = engine.run(
+        many(select(AUTHORS, c(AUTHORS, "id"), field, order_by=(asc(AUTHORS, "id"),)))
+    )
+    assert [row["m"] for row in rows] == expected
+
+
+def test_json_path_parsing_and_its_errors() -> None:
+    from federation.planner.json_path import parse_json_path
+
+    assert parse_json_path("$", "f") == ()
+    assert parse_json_path(".obj.c1", "f") == ("obj", "c1")
+    assert parse_json_path('objs.[0].["你好"]', "f") == ("objs", 0, "你好")
+    assert parse_json_path("translations['hello world!']", "f") == ("translations", "hello world!")
+    with pytest.raises(QueryError, match=r"authors\.meta\(path: 'a\.\.b'\).*character 3"):
+        parse_json_path("a..b", "authors.meta")

@@ -345,7 +345,8 @@ def project(row: Row, fields: Sequence[Field]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for field in fields:
         if isinstance(field, ColumnField):
-            result[field.key] = json_value(row.get(field.column.name), field.column.type)
+            value = json_value(row.get(field.column.name), field.column.type)
+            result[field.key] = value if not field.path else _at_path(value, field.path)
         elif isinstance(field, TypenameField):
             result[field.key] = field.typename
         else:
@@ -354,6 +355,18 @@ def project(row: Row, fields: Sequence[Field]) -> dict[str, Any]:
                 code="NOT_SUPPORTED_BY_SOURCE",
             )
     return result
+
+
+def _at_path(value: Any, steps: tuple[str | int, ...]) -> Any:
+    """Hasura's ``path`` into a JSON value: None when a step finds nothing."""
+    for step in steps:
+        if isinstance(step, int) and isinstance(value, list) and step < len(value):
+            value = value[step]
+        elif isinstance(step, str) and isinstance(value, dict):
+            value = value.get(step)
+        else:
+            return None
+    return value
 
 
 def count(rows: Sequence[Row], item: CountField) -> int:

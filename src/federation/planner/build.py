@@ -20,6 +20,7 @@ from graphql.execution.values import get_argument_values
 
 from federation.errors import QueryError
 from federation.planner import arguments
+from federation.planner.json_path import parse_json_path
 from federation.planner.mutation_plan import MutationField
 from federation.planner.mutations import plan_mutation
 from federation.planner.plan import (
@@ -148,7 +149,7 @@ class Planner:
         if name == "__typename":
             return TypenameField(key, t.name)
         if name in t.columns:
-            return ColumnField(key, t.columns[name])
+            return self.column(t, object_type, key, nodes)
         args = get_argument_values(object_type.fields[name], nodes[0], self.variables)
         if name in t.relationships:
             rel = t.relationships[name]
@@ -159,6 +160,19 @@ class Planner:
         rel = t.relationships[name.removesuffix("_aggregate")]
         target = self.model.type_of(rel.target)
         return AggregateRelationField(key, rel, self.aggregate(target, nodes, args))
+
+    def column(
+        self, t: TableType, object_type: GraphQLObjectType, key: str, nodes: list[FieldNode]
+    ) -> ColumnField:
+        name = nodes[0].name.value
+        column = t.columns[name]
+        if not nodes[0].arguments:
+            return ColumnField(key, column)
+        args = get_argument_values(object_type.fields[name], nodes[0], self.variables)
+        path = args.get("path")
+        if path is None:
+            return ColumnField(key, column)
+        return ColumnField(key, column, parse_json_path(path, f"{t.name}.{name}"))
 
     def collect(self, nodes: list[FieldNode]) -> dict[str, list[FieldNode]]:
         return collect_fields(sub_selections(nodes), self.fragments, self.variables)

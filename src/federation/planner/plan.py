@@ -123,6 +123,8 @@ class OrderItem:
 class ColumnField:
     key: str
     column: Column
+    path: tuple[str | int, ...] | None = None
+    """Hasura's ``path`` on json/jsonb columns: keys and array indexes into the value."""
 
 
 @dataclass(frozen=True, slots=True)

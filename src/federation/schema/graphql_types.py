@@ -85,6 +85,14 @@ JSON_KEY_OPERATORS = {
 }
 
 
+_JSON_PATH_ARGS = {
+    "path": GraphQLArgument(
+        GraphQLString,
+        description='JSON select path, e.g. "a.b[0]" or "$[\'a b\']" (null when nothing is there).',
+    )
+}
+
+
 def build_graphql_schema(model: SchemaModel) -> GraphQLSchema:
     builder = _TypeBuilder(model)
     query_fields: dict[str, GraphQLField] = {}
@@ -192,6 +200,7 @@ class _TypeBuilder:
             declared = column.source_type or column.type.value
             fields[name] = GraphQLField(
                 out,
+                args=_JSON_PATH_ARGS if column.type is ScalarType.JSON else None,
                 description=t.column_descriptions.get(name)
                 or f'Column "{column.name}" ({declared}).',
             )

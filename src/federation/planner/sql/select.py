@@ -95,7 +95,10 @@ def object_query(ctx: Context, select: Select, link: Link | None) -> exp.Select:
 def _field_value(ctx: Context, field: Field, alias: str, joins: list[exp.Join] | None) -> exp.Expr:
     dialect = ctx.dialect
     if isinstance(field, ColumnField):
-        return dialect.encode(column(alias, field.column.name), field.column.type)
+        value: exp.Expr = column(alias, field.column.name)
+        if field.path:
+            value = dialect.json_path(value, field.path, ctx.bind)
+        return dialect.encode(value, field.column.type)
     if isinstance(field, TypenameField):
         return text(field.typename)
     if isinstance(field, ObjectRelationField) and joins is not None and _joinable(field):

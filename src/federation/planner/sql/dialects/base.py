@@ -15,6 +15,7 @@ from sqlglot.dialects.dialect import Dialect
 
 from federation.catalog import ScalarType
 from federation.errors import QueryError
+from federation.planner.json_path import dotted
 
 Bind = Callable[[Any], exp.Expr]
 Pairs = Sequence[tuple[str, exp.Expr]]
@@ -127,6 +128,11 @@ class JsonDialect:
     def bind(self, value: Any, type_: ScalarType | None, bind: Bind) -> exp.Expr:
         """A placeholder for ``value`` compared with a column of ``type_``."""
         return bind(value)
+
+    def json_path(self, value: exp.Expr, steps: tuple[str | int, ...], bind: Bind) -> exp.Expr:
+        """The JSON found at ``steps`` in the JSON ``value``, SQL NULL when there is none
+        (Hasura's ``path`` argument). The default: an SQL/JSON path such as ``$."a"[0]``."""
+        return fn("JSON_EXTRACT", value, bind(dotted(steps)))
 
     def as_text(self, value: exp.Expr) -> exp.Expr:
         return cast(value, self.text_type)

@@ -77,6 +77,11 @@ class PostgresJson(JsonDialect):
             return exp.DPipe(this=text("\\x"), expression=fn("ENCODE", value, text("hex")))
         return value
 
+    def json_path(self, value: exp.Expr, steps: tuple[str | int, ...], bind: Bind) -> exp.Expr:
+        # `#>` with a text[] path, for json and jsonb alike
+        path = cast(bind([str(step) for step in steps]), "TEXT[]")
+        return exp.JSONBExtract(this=value, expression=path)
+
     def bind(self, value: Any, type_: ScalarType | None, bind: Bind) -> exp.Expr:
         if type_ is ScalarType.JSON and not isinstance(value, bool | int | float | type(None)):
             return cast(cast(bind(json.dumps(value)), "TEXT"), "JSONB")

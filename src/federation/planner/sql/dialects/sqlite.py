@@ -16,6 +16,8 @@ from typing import ClassVar
 from sqlglot import exp
 
 from federation.catalog import ScalarType
+from federation.errors import QueryError
+from federation.planner.json_path import dotted
 from federation.planner.sql.dialects.base import (
     Bind,
     JsonDialect,
@@ -65,6 +67,14 @@ class SQLiteJson(JsonDialect):
         if _HAS_ARROW:
             return exp.JSONExtract(this=value, expression=text("$"))
         return fn("JSON", value)
+
+    def json_path(self, value: exp.Expr, steps: tuple[str | int, ...], bind: Bind) -> exp.Expr:
+        if not _HAS_ARROW:  # json_extract returns SQL values, not JSON, for strings
+            raise QueryError(
+                "the `path` argument needs SQLite 3.38 or newer (this Python links "
+                f"{sqlite3.sqlite_version}); select the whole column instead"
+            )
+        return exp.JSONExtract(this=value, expression=bind(dotted(steps)))
 
     def reread(self, value: exp.Expr) -> exp.Expr:
         return fn("JSON", value)  # a derived table's column loses the JSON mark
