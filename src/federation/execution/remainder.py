@@ -69,6 +69,8 @@ NOTHING = Applied()
 
 
 def _to_int(value: Any) -> int:
+    if type(value) is int:  # the common case, without the exactness check below
+        return value
     if isinstance(value, bool) or not isinstance(value, int | str | float):
         raise ValueError(value)
     number = decimal.Decimal(str(value))

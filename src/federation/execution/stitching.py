@@ -19,11 +19,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import orjson
+from cachetools import LRUCache
 
-from federation.catalog import Column, Table
+from federation.catalog import Column, ScalarType, Table
 from federation.errors import QueryError, SourceError
 from federation.execution import remainder
 from federation.execution.sources import Sources
+from federation.planner.parametric import StatementTemplate, reached, tagged, template_of
 from federation.planner.plan import (
     AggregateSelect,
     And,
@@ -80,6 +82,10 @@ class Stitcher:
         self.call_source = call_source
         self.compile_root = compile_root
         self.is_stitched = is_stitched
+        self.templates: LRUCache[tuple[int, int, bool], tuple[Join, StatementTemplate]] = LRUCache(
+            1024
+        )
+        """Child statements per join and number of keys, with the keys as slots."""
 
     async def run(
         self,
@@ -114,7 +120,8 @@ class Stitcher:
         self, outcome: Outcome, join: Join, parents: list[tuple[list[Any], Row]]
     ) -> None:
         columns = target_columns(join)
-        keys = [_key_of(parent, join.parent_keys, columns) for _, parent in parents]
+        parent_key = KeyReader(join.parent_keys, columns)
+        keys = [parent_key(parent) for _, parent in parents]
         distinct = list(dict.fromkeys(k for k in keys if k is not None))
         groups: dict[KeyTuple, list[Row]] = {}
         if distinct:
@@ -126,8 +133,9 @@ class Stitcher:
                 outcome.errors.append(_join_error(error, [*parents[0][0], join.key], join))
                 return
             outcome.errors.extend(children.errors)
+            child_key = KeyReader(join.child_keys, columns)
             for row in children.value:
-                key = _key_of(row, join.child_keys, columns)
+                key = child_key(row)
                 for hidden in join.child_keys:
                     row.pop(hidden, None)
                 if key is not None:
@@ -168,11 +176,37 @@ class Stitcher:
             return Outcome(batch, [])
         where = conjoin(select.where, key_filter(columns, keys))
         root = replace(child.root, query=replace(select, where=where))
-        statement = None if child.semi_joins else self.compile_root(root)
+        statement = None if child.semi_joins else self.statement_for_keys(join, columns, keys)
         outcome = await self.run(replace(child, root=root), statement, path)
         if not isinstance(outcome.value, list):
             raise SourceError(root.source, f"{root.key!r}: expected a list of rows")
         return outcome
+
+    def statement_for_keys(
+        self, join: Join, columns: Sequence[Column], keys: list[KeyTuple]
+    ) -> CompiledStatement | None:
+        """The child's statement for these keys. Its SQL depends only on how many keys there are
+        (and, for text keys, whether all are ASCII: MariaDB compares those differently), so it
+        is compiled once per shape with tagged keys and refilled after
+        (:mod:`federation.planner.parametric`)."""
+        values = {f"k{i}_{j}": v for i, key in enumerate(keys) for j, v in enumerate(key)}
+        shape = (id(join), len(keys), all(v.isascii() for v in values.values() if type(v) is str))
+        kept = self.templates.get(shape)
+        if kept is not None and kept[0] is join:
+            return kept[1].instantiate(values)
+        marked = [
+            tuple(_marked(v, f"k{i}_{j}") for j, v in enumerate(key)) for i, key in enumerate(keys)
+        ]
+        select = join.child.root.query
+        assert isinstance(select, Select)
+        where = conjoin(select.where, key_filter(columns, marked))
+        statement = self.compile_root(replace(join.child.root, query=replace(select, where=where)))
+        if statement is None:
+            return None
+        template = template_of(statement)
+        if reached([template]) == values.keys():  # every key is a plain parameter
+            self.templates[shape] = (join, template)  # the join is kept: its id stays its own
+        return template.instantiate(values)
 
     async def _by_keys(
         self, root: RootField, columns: Sequence[Column], keys: list[KeyTuple]
@@ -218,7 +252,8 @@ class Stitcher:
         stitched = stitch_root(root, self.is_stitched)
         statement = None if stitched.semi_joins else self.compile_root(stitched.root)
         outcome = await self.run(stitched, statement)
-        found = list(dict.fromkeys(_key_of(row, keys, columns) for row in outcome.value))
+        key_of = KeyReader(keys, columns)
+        found = list(dict.fromkeys(key_of(row) for row in outcome.value))
         values = [key for key in found if key is not None]
         if len(values) > cap:
             raise QueryError(
@@ -235,16 +270,41 @@ class Stitcher:
 # --- keys and parents ------------------------------------------------------------------------
 
 
-def _key_of(row: Row, hidden: Sequence[str], columns: Sequence[Column]) -> KeyTuple | None:
-    """The row's join key as typed Python values (the target's types, so that ``5`` and
-    ``"5"`` meet), or None when a part is null or does not fit the target's type."""
-    try:
-        key = tuple(
-            remainder.python_value(row.get(h), c.type) for h, c in zip(hidden, columns, strict=True)
-        )
-    except ValueError:
-        return None
-    return None if None in key else key
+class KeyReader:
+    """Reads a row's join key as typed Python values (the target's types, so that ``5`` and
+    ``"5"`` meet); None when a part is null or does not fit the target's type."""
+
+    def __init__(self, hidden: Sequence[str], columns: Sequence[Column]) -> None:
+        self.parts = [
+            (h, c.type, _NATIVE.get(c.type)) for h, c in zip(hidden, columns, strict=True)
+        ]
+        self.single = self.parts[0] if len(self.parts) == 1 else None
+
+    def __call__(self, row: Row) -> KeyTuple | None:
+        if self.single is not None:  # most joins: one column, values already of its type
+            name, _, native = self.single
+            value = row.get(name)
+            if type(value) is native:
+                return (value,)
+        try:
+            key = tuple(_key_part(row.get(h), t, n) for h, t, n in self.parts)
+        except ValueError:
+            return None
+        return None if None in key else key
+
+
+def _key_part(value: Any, type_: ScalarType, native: type | None) -> Any:
+    if type(value) is native:
+        return value
+    return remainder.python_value(value, type_)
+
+
+_NATIVE = {ScalarType.INT: int, ScalarType.BIGINT: int, ScalarType.STRING: str}
+
+
+def _marked(value: Any, name: str) -> Any:
+    marked = tagged(value, name)
+    return value if marked is None else marked
 
 
 # --- walking the parents ---------------------------------------------------------------------
