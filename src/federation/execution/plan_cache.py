@@ -83,7 +83,10 @@ class PlanCache(Generic[Note]):
             bound = self.bound[operation_key] = bound_candidates(operation, parsed.fragments)
         bound_now = {n for n in bound if _bindable((variables or {}).get(n))}
         cached = self.plans.get(_key(operation_key, schema_version, variables, bound_now))
-        coerced = self.coerce(operation, variables)
+        if operation.variable_definitions or variables:
+            coerced = self.coerce(operation, variables)
+        else:  # nothing to coerce: most documents of GraphiQL and of persisted queries
+            coerced = _NO_VARIABLES
         if cached is not None:
             self.hits += 1
             return _instantiate(cached, coerced), cached.note
@@ -127,6 +130,9 @@ def _key(
 ) -> tuple[Any, ...]:
     shape = plan_key(variables, bound)
     return (*operation_key, schema_version, orjson.dumps(shape, option=orjson.OPT_SORT_KEYS))
+
+
+_NO_VARIABLES = VariableValues(sources={}, coerced={})
 
 
 def _bindable(value: Any) -> bool:

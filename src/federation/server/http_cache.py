@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
+from cachetools import LRUCache
 from starlette.responses import Response
 
 from federation.cache.responses import CacheInfo
@@ -27,8 +28,18 @@ def cache_control(info: CacheInfo, *, failed: bool) -> dict[str, str]:
     return headers
 
 
+_RECENT: LRUCache[int, tuple[bytes, str]] = LRUCache(256)
+"""ETags of recent bodies by identity: a cache hit hands out the same bytes object, so its
+ETag is not hashed again (90 KB cost about 60 µs, a third of a cached answer)."""
+
+
 def etag_of(body: bytes) -> str:
-    return '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    recent = _RECENT.get(id(body))
+    if recent is not None and recent[0] is body:
+        return recent[1]
+    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    _RECENT[id(body)] = (body, etag)  # the body is kept, so its id cannot be reused meanwhile
+    return etag
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:
