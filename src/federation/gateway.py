@@ -245,7 +245,7 @@ class Gateway:
         check_pushdown(root, connector.capabilities)
         if connector.dialect is None:  # a native connector answers the plan node itself
             return None
-        return compile_root(root, connector.dialect)
+        return compile_root(root, connector.dialect, flat_rows=True)
 
     # --- tools ---------------------------------------------------------------------------
 

@@ -52,6 +52,9 @@ class TwoLayerStore:
         self.stale_window = stale_window
         """Seconds an expired entry is kept to answer when its source fails."""
         self.retry_after = retry_after
+        self.call_timeout = redis_timeout * 4
+        """A bound on one Redis call as a whole (connect, send, read and the client's own
+        steps), beyond the socket timeouts: an outage must never hold a request."""
         self.clock = clock
         self.l1 = MemoryLayer(max_entries=max_entries, max_bytes=max_bytes, stats=self.stats.l1)
         self.l2 = (
@@ -168,12 +171,13 @@ class TwoLayerStore:
     async def close(self) -> None:
         if self._listener is not None:
             self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                # the listener's cleanup talks to Redis: bounded, Redis may be gone
+                await asyncio.wait_for(self._listener, self.call_timeout)
             self._listener = None
         if self.l2 is not None:
             with contextlib.suppress(*_OUTAGE):
-                await self.l2.close()
+                await asyncio.wait_for(self.l2.close(), self.call_timeout)
 
     # --- internals -------------------------------------------------------------------------
 
@@ -210,7 +214,8 @@ class TwoLayerStore:
 
     async def _try(self, call: Awaitable[T]) -> T | None:
         try:
-            result = await call
+            async with asyncio.timeout(self.call_timeout):
+                result = await call
         except _OUTAGE as error:
             self._failed(error)
             return None

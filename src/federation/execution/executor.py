@@ -14,6 +14,7 @@ import orjson
 from federation.errors import QueryError, SourceError
 from federation.events import Events
 from federation.execution.mutations import run_mutation
+from federation.execution.row_json import encode_rows
 from federation.execution.sources import Sources
 from federation.execution.stitching import Stitcher
 from federation.planner.build import IntrospectionField, PlanEntry
@@ -23,6 +24,10 @@ from federation.planner.sql.statement import CompiledStatement
 from federation.planner.stitch import IsStitched, MaxDepth, StitchedRoot, stitch_root
 
 _EMPTY = {"many": b"[]", "groups": b"[]"}
+ROWS_AT_MOST_IN_FLIGHT = 2
+"""Plain rows encoded here cost this process about 1 ms more per 1,000 rows than the
+database's JSON, and save the database about 1.2 ms (bench run of 2026-12-07): worth it when
+this process is idle (latency), not when it is the bottleneck (throughput)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,9 @@ class Executor:
     ) -> None:
         self.sources = sources
         self.events = events or Events()
+        self.in_flight = 0
+        """Requests this executor is answering now: rows statements are sent as rows only
+        while it is nearly idle (:data:`ROWS_AT_MOST_IN_FLIGHT`)."""
         self.stitcher = Stitcher(
             sources,
             lambda field, statement: self.call_source(field, statement),
@@ -99,7 +107,11 @@ class Executor:
         if compiled.plan.operation_type == "mutation":  # serially, one transaction per field
             return await run_mutation(compiled.entries, self.sources, self.events)
         roots = [e for e in compiled.entries if isinstance(e, CompiledRoot)]
-        results = await asyncio.gather(*(self.fetch(root) for root in roots))
+        self.in_flight += 1
+        try:
+            results = await asyncio.gather(*(self.fetch(root) for root in roots))
+        finally:
+            self.in_flight -= 1
         by_key: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         null_data = False
@@ -138,6 +150,11 @@ class Executor:
         async with self.sources.by_name[field.source].guard() as connector:
             if statement is None:
                 return await connector.fetch_root(field)
+            if statement.rows is not None and self.in_flight <= ROWS_AT_MOST_IN_FLIGHT:
+                rows = await connector.fetch_rows(statement.sql, statement.params)
+                return encode_rows(statement.rows, rows)
+            if statement.json_form is not None:
+                statement = statement.json_form
             return await connector.fetch_json(statement.sql, statement.params)
 
 

@@ -171,24 +171,34 @@ class StatementTemplate:
     statement: CompiledStatement
     slots: tuple[tuple[int, str], ...]
     """(parameter index, variable name) for every parameter a bound variable fills."""
+    json_form: StatementTemplate | None = None
+    """The template of the statement's JSON form, when it has one."""
 
     def instantiate(self, values: Mapping[str, Any]) -> CompiledStatement:
-        if not self.slots:
+        if not self.slots and self.json_form is None:
             return self.statement
         params = list(self.statement.params)
         for index, variable in self.slots:
             params[index] = values[variable]
-        return replace(self.statement, params=tuple(params))
+        json_form = self.json_form.instantiate(values) if self.json_form is not None else None
+        return replace(self.statement, params=tuple(params), json_form=json_form)
 
 
 def template_of(statement: CompiledStatement) -> StatementTemplate:
     slots = tuple((i, p.variable) for i, p in enumerate(statement.params) if isinstance(p, Tagged))
-    return StatementTemplate(statement, slots)
+    json_form = template_of(statement.json_form) if statement.json_form is not None else None
+    return StatementTemplate(statement, slots, json_form)
 
 
 def reached(templates: Iterable[StatementTemplate]) -> set[str]:
-    """The variables that reached some statement's parameters unchanged."""
-    return {variable for t in templates for _, variable in t.slots}
+    """The variables that reached the parameters of every form of some statement unchanged."""
+    found: set[str] = set()
+    for template in templates:
+        mine = {variable for _, variable in template.slots}
+        if template.json_form is not None:
+            mine &= reached([template.json_form])
+        found |= mine
+    return found
 
 
 def plan_key(variables: Mapping[str, Any] | None, bound: Iterable[str]) -> dict[str, Any]:

@@ -21,6 +21,28 @@ class CompiledStatement:
     dialect: str = "sqlite"
     tree: exp.Expr | None = field(default=None, compare=False, repr=False)
     """The sqlglot expression the SQL was generated from (for pretty EXPLAIN output)."""
+    rows: RowShape | None = None
+    """Set when the statement returns plain rows instead of JSON text: the gateway encodes
+    them (:mod:`federation.planner.sql.flat_rows`)."""
+    json_form: CompiledStatement | None = None
+    """For a rows statement: the same root field as JSON built by the database, which the
+    executor sends instead when it is busy (the database then does the encoding work)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowShape:
+    """How plain rows become the root field's JSON: one object per row, or the first row (or
+    null) for ``one``. ``fields`` are (response key, column encoding) in selection order;
+    a ``str`` encoding names a column conversion, a ``Constant`` is a fixed value
+    (``__typename``)."""
+
+    kind: str
+    fields: tuple[tuple[str, str | Constant], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    value: str
 
 
 def explain_sql(compiled: CompiledStatement) -> str:

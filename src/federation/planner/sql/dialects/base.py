@@ -73,6 +73,9 @@ class JsonDialect:
     """Build a nested object from a ``LEFT JOIN`` in the rows' ``FROM`` where it reaches at most
     one row, instead of a correlated subquery per row (see :mod:`..select`)."""
 
+    flat_rows: ClassVar[bool] = False
+    """Root fields of columns only are sent as plain rows, encoded by the gateway
+    (:mod:`federation.planner.sql.flat_rows`)."""
     page_before_json: ClassVar[bool] = False
     """Apply an array's OFFSET in a derived table of the table's own columns before building its
     JSON: PostgreSQL evaluates the projection (every nested subquery) for the rows OFFSET skips."""

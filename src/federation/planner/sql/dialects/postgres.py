@@ -46,6 +46,7 @@ class PostgresJson(JsonDialect):
     native_distinct_on = True
     join_object_relationships = True  # measured: bench/lower_bound.py, docs/performance.md
     max_object_pairs = 50  # json_build_object takes at most 100 arguments
+    flat_rows = True  # measured: 1,000 rows as JSON 2.1 ms in PostgreSQL, as rows 0.9 ms
     page_before_json = True  # measured: offset 210 built 240 rows' JSON, 18 ms -> 4 ms
 
     def json_object(self, pairs: Pairs) -> exp.Expr:
