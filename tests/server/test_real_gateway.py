@@ -68,3 +68,28 @@ async def test_ready_when_chinook_answers(client: httpx.AsyncClient) -> None:
     response = await client.get("/readyz")
     assert response.status_code == 200
     assert orjson.loads(response.content)["sources"] == {"chinook": {"ready": True}}
+
+
+def _sample(text: str, name: str) -> float:
+    """The value of the sample ``name`` (with its labels) in Prometheus' text format."""
+    for line in text.splitlines():
+        if line.rsplit(" ", 1)[0] == name:
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"{name} not in /metrics")
+
+
+async def test_metrics_count_what_the_gateway_did(client: httpx.AsyncClient) -> None:
+    before = (await client.get("/metrics")).text
+    query = "query ($id: Int!) { Artist(where: {ArtistId: {_eq: $id}}) { Name } }"
+    for artist in (1, 2, 3):
+        await client.post("/graphql", json={"query": query, "variables": {"id": artist}})
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    text = response.text
+    assert "# TYPE federation_cache_hits_total counter" in text
+    statements = 'federation_source_statements_total{source="chinook"}'
+    assert _sample(text, statements) - _sample(before, statements) == 3
+    hits = 'federation_plan_cache_total{result="hit"}'
+    assert _sample(text, hits) - _sample(before, hits) >= 2  # one plan for the three values
+    assert _sample(text, 'federation_source_circuit_open{source="chinook"}') == 0

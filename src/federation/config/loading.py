@@ -135,6 +135,7 @@ SERVER_FIELDS: dict[str, Parser] = {
     "workers": integer(1),
     "graphiql": boolean,
     "introspection": boolean,
+    "metrics": boolean,
 }
 _TOP_LEVEL_KEYS = ("sources", "server", "schema_dir", "cache", *_SECURITY_KEYS)
 

@@ -59,6 +59,8 @@ class ServerConfig:
     workers: int = 1
     graphiql: bool = True
     introspection: bool = True
+    metrics: bool = True
+    """``GET /metrics`` in Prometheus' text format (counters only; names sources)."""
 
 
 @dataclass(frozen=True, slots=True)

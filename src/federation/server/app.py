@@ -23,6 +23,7 @@ from federation.server.forwarding import RequestHeadersMiddleware
 from federation.server.graphiql_assets import graphiql_assets
 from federation.server.graphql_http import GraphQLEndpoint
 from federation.server.health import healthz, readyz
+from federation.server.metrics import metrics
 from federation.server.security_edge import build_security, set_security
 from federation.server.state import set_gateway
 from federation.server.types import ServedGateway
@@ -39,6 +40,8 @@ def create_app(config: Config | None = None, *, gateway: ServedGateway | None = 
         Route("/readyz", readyz, methods=["GET"]),
     ]
     routes.extend(cache_admin_routes())
+    if config.server.metrics:
+        routes.append(Route("/metrics", metrics, methods=["GET"]))
     if config.server.graphiql:
         routes.append(graphiql_assets())
     app = Starlette(
