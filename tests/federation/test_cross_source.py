@@ -392,3 +392,43 @@ async def test_generated_queries_answer_as_one_database(
 ) -> None:
     got, want = await _data(split, query), await _data(reference, query)
     assert _decimal_free(got) == _decimal_free(want), query
+
+
+REUSED = [
+    (
+        """query ($g: Int!) {
+          album(where: {album_id: {_lte: 40}}, order_by: {album_id: asc}) {
+            album_id tracks(where: {GenreId: {_eq: $g}}, order_by: {TrackId: asc}) { TrackId }
+          }
+        }""",
+        [{"g": 1}, {"g": 3}, {"g": 7}],
+    ),
+    (
+        """query ($title: String!, $n: Int!) {
+          Track(where: {album: {title: {_eq: $title}}}, order_by: {TrackId: asc}, limit: $n) {
+            TrackId album { title }
+          }
+        }""",
+        [
+            {"title": "Let There Be Rock", "n": 3},
+            {"title": "Big Ones", "n": 3},
+            {"title": "Restless and Wild", "n": 3},
+        ],
+    ),
+]
+
+
+@pytest.mark.asyncio(loop_scope="session")
+@pytest.mark.parametrize(("query", "runs"), REUSED)
+async def test_a_cross_source_plan_is_reused_across_variable_values(
+    split: Gateway, reference: Gateway, query: str, runs: list[dict[str, Any]]
+) -> None:
+    answers = []
+    for number, variables in enumerate(runs):
+        misses = split.plans.misses
+        got = await _data(split, query, variables)
+        assert _decimal_free(got) == _decimal_free(await _data(reference, query, variables))
+        if number:
+            assert split.plans.misses == misses, "the plan of the first values is reused"
+        answers.append(got)
+    assert len({orjson.dumps(a) for a in answers}) == len(runs)

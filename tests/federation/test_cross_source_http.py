@@ -171,3 +171,20 @@ async def test_a_failing_target_nulls_only_its_field(mixed: Gateway) -> None:
     assert error["path"] == ["account", 0, "lost"]
     assert error["extensions"]["source"] == "downapi"
     assert error["extensions"]["code"] == "SOURCE_UNAVAILABLE"
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_a_rest_plan_is_reused_across_variable_values(mixed: Gateway) -> None:
+    query = """query ($s: String!) {
+      user(where: {status: {_eq: $s}}, order_by: {id: asc}) { id accounts(limit: 1) { id } }
+    }"""
+    seen = []
+    for status in ("active", "banned", "inactive", "active"):
+        misses = mixed.plans.misses
+        body = await _run(mixed, query, {"s": status})
+        assert [u["id"] for u in body["data"]["user"]] == sorted(
+            u["id"] for u in USERS if u["status"] == status
+        )
+        if seen:
+            assert mixed.plans.misses == misses
+        seen.append(status)

@@ -27,7 +27,9 @@ from federation.planner.parametric import (
     bound_candidates,
     plan_key,
     reached,
+    substitute,
     tagged,
+    tagged_variables,
     template_of,
 )
 from federation.planner.plan import TypenameField
@@ -46,6 +48,13 @@ class _Cached(Generic[Note]):
     """Per entry of ``compiled``: how to fill its statement; None when the plan holds values
     and is only valid for the exact variables of its key."""
     note: Note
+    rewrite: bool = False
+    """The plan's nodes carry the values (native connectors, cross-source joins): each
+    request gets a copy with its own values in place of the tagged ones."""
+
+    @property
+    def reusable(self) -> bool:
+        return self.templates is not None or self.rewrite
 
 
 class PlanCache(Generic[Note]):
@@ -92,7 +101,7 @@ class PlanCache(Generic[Note]):
             return _instantiate(cached, coerced), cached.note
         self.misses += 1
         cached = self._plan(parsed, operation, coerced, bound_now, operation_key)
-        kept_for = bound_now if cached.templates is not None else set()
+        kept_for = bound_now if cached.reusable else set()
         self.plans[_key(operation_key, schema_version, variables, kept_for)] = cached
         return _instantiate(cached, coerced), cached.note
 
@@ -111,15 +120,19 @@ class PlanCache(Generic[Note]):
                 tagged_values[name] = value
         compiled = self.compile(parsed, operation, coerced._replace(coerced=tagged_values))
         templates = _templates(compiled)
-        if templates is None:  # this plan carries its values: no variable is bound
-            self.bound[operation_key] = frozenset()
-        elif missing := bound_now - reached(t for t in templates if t is not None):
+        if templates is not None:
+            usable = reached(t for t in templates if t is not None)
+        elif compiled.plan.operation_type == "query":
+            usable = _rewritable(compiled)
+        else:
+            usable = set()
+        if missing := bound_now - usable:
             # a value was derived or decided the plan: it joins the key from now on
             self.bound[operation_key] = self.bound[operation_key] - missing
-            templates = None
-        if templates is None and bound_now:
             compiled = self.compile(parsed, operation, coerced)  # no tagged value may stay
-        return _Cached(compiled, templates, self.annotate(compiled))
+            return _Cached(compiled, None, self.annotate(compiled))
+        rewrite = templates is None and bool(bound_now)
+        return _Cached(compiled, templates, self.annotate(compiled), rewrite)
 
 
 def _key(
@@ -157,7 +170,25 @@ def _templates(compiled: CompiledPlan) -> tuple[StatementTemplate | None, ...] |
     return tuple(templates)
 
 
+def _rewritable(compiled: CompiledPlan) -> set[str]:
+    """The variables a plan of native or stitched roots can take new values of by copying
+    its nodes: those whose tagged values are in its nodes, less any that a statement compiled
+    with the plan did not take as they are."""
+    found: set[str] = set()
+    unsafe: set[str] = set()
+    for entry in compiled.entries:
+        if isinstance(entry, CompiledRoot):
+            in_field = tagged_variables(entry.field)
+            found |= in_field | tagged_variables(entry.stitched)
+            if entry.statement is not None:
+                unsafe |= in_field - reached([template_of(entry.statement)])
+    return found - unsafe
+
+
 def _instantiate(cached: _Cached[Any], coerced: VariableValues) -> CompiledPlan:
+    if cached.rewrite:
+        rewritten: CompiledPlan = substitute(cached.compiled, coerced.coerced)
+        return rewritten
     if cached.templates is None or not any(t.slots for t in cached.templates if t is not None):
         return cached.compiled
     values = coerced.coerced

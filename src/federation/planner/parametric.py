@@ -21,8 +21,9 @@ is only kept when every bound variable reached the parameters unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from graphql import (
@@ -42,6 +43,8 @@ from graphql import (
     VariableNode,
 )
 
+from federation.catalog import Column, Table
+from federation.planner.plan import Relationship, TableRef
 from federation.planner.sql.statement import CompiledStatement
 
 BIND_OPERATORS = frozenset(
@@ -209,3 +212,57 @@ def plan_key(variables: Mapping[str, Any] | None, bound: Iterable[str]) -> dict[
         if key.get(name) is not None:
             key[name] = BOUND
     return key
+
+
+# --- plans whose nodes carry values ------------------------------------------------------------
+
+_LEAVES: tuple[type, ...] = (Column, Table, TableRef, Relationship, str, int, float, bool)
+"""Types that never hold a tagged value (catalog objects, plain scalars): not walked."""
+
+
+def substitute(node: Any, values: Mapping[str, Any]) -> Any:
+    """``node`` with every tagged value replaced by ``values[its variable]``; subtrees without
+    one come back as the same objects (so caches keyed by them keep working)."""
+    if isinstance(node, Tagged):
+        return values[node.variable]
+    if node is None or isinstance(node, _LEAVES):
+        return node
+    if isinstance(node, tuple | list):
+        items = [substitute(item, values) for item in node]
+        if all(new is old for new, old in zip(items, node, strict=True)):
+            return node
+        return type(node)(items)
+    if is_dataclass(node) and not isinstance(node, type):
+        changes = {}
+        for name in _field_names(type(node)):
+            old = getattr(node, name)
+            new = substitute(old, values)
+            if new is not old:
+                changes[name] = new
+        return replace(node, **changes) if changes else node
+    return node
+
+
+def tagged_variables(node: Any) -> set[str]:
+    """The variables whose tagged values appear anywhere in ``node``."""
+    found: set[str] = set()
+    _collect_tagged(node, found)
+    return found
+
+
+def _collect_tagged(node: Any, found: set[str]) -> None:
+    if isinstance(node, Tagged):
+        found.add(node.variable)
+    elif node is None or isinstance(node, _LEAVES):
+        return
+    elif isinstance(node, tuple | list):
+        for item in node:
+            _collect_tagged(item, found)
+    elif is_dataclass(node) and not isinstance(node, type):
+        for name in _field_names(type(node)):
+            _collect_tagged(getattr(node, name), found)
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.init)
