@@ -275,9 +275,17 @@ class Gateway:
         return "\n".join(describe_root(root)) + "\n" + self._explain_statement(entry)
 
     def _explain_statement(self, entry: CompiledRoot) -> str:
-        if entry.statement is None:
+        statement = entry.statement
+        if statement is None:
             return self.sources.by_name[entry.field.source].connector.describe_root(entry.field)
-        return explain_sql(entry.statement)
+        if statement.json_form is None:
+            return explain_sql(statement)
+        return (
+            "-- plain rows, encoded by the gateway while it is nearly idle:\n"
+            + explain_sql(statement)
+            + "\n-- the same as JSON built by the database, sent when the gateway is busy:\n"
+            + explain_sql(statement.json_form)
+        )
 
     def sdl(self) -> str:
         """The unified schema as SDL."""

@@ -130,3 +130,11 @@ async def test_a_busy_executor_sends_the_json_form(
         gateway.executor.in_flight -= 5
     assert forms == ["fetch_rows", "fetch_json"]
     assert busy == idle
+
+
+@pytest.mark.asyncio(loop_scope="session")
+async def test_explain_shows_both_forms(gateway: Gateway) -> None:
+    text = gateway.explain("{ sample(where: {id: {_gt: 1}}) { id name } }")
+    rows, json_form = text.split("-- the same as JSON built by the database", 1)
+    assert "plain rows" in rows and "JSON_BUILD_OBJECT" not in rows
+    assert "JSON_BUILD_OBJECT" in json_form.upper()
