@@ -31,6 +31,7 @@ import os
 import re
 from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import quote
 
@@ -38,6 +39,7 @@ import pytest
 from fixtures.chinook import (
     CHINOOK_DB,
     chinook_script,
+    chinook_sqlite_copy,
     ensure_mysql_chinook,
     ensure_pg_chinook,
 )
@@ -244,12 +246,23 @@ def chinook_mysql_dsn() -> str:
 # --- shared ----------------------------------------------------------------------------------
 
 
+def chinook_sqlite(folder: Path) -> Path:
+    """A private copy of the Chinook SQLite file in ``folder``; skips (fails under CI) if absent."""
+    copy = chinook_sqlite_copy(folder)
+    if copy is None:
+        unavailable(
+            "the Chinook SQLite file is missing from tests/data/chinook/; "
+            "set FEDERATION_DATASETS to a folder holding chinook/"
+        )
+    return copy
+
+
 def _chinook_or_skip(file_name: str) -> str:
     script = chinook_script(file_name)
     if script is None:
         unavailable(
-            f"the Chinook dataset file {file_name} is missing; put ../shared/datasets/chinook/ "
-            "next to the repository or set FEDERATION_DATASETS to the datasets folder"
+            f"the Chinook dataset file {file_name} is missing from tests/data/chinook/; "
+            "set FEDERATION_DATASETS to a folder holding chinook/"
         )
     return script
 

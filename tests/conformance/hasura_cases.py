@@ -1,8 +1,9 @@
-"""The Hasura conformance suite read from ``../shared/conformance/hasura`` at test time.
+"""The Hasura conformance suite, kept in ``tests/data/hasura`` (Apache-2.0, see its NOTICE.md;
+``HASURA_CONFORMANCE_DIR`` points elsewhere).
 
-Nothing from the suite is copied into the project: this module finds the folders, reads each
-``cases.yaml`` and ``metadata.yaml`` and turns the metadata into what our gateway reads (an
-``include`` list and a ``schema/`` overlay declaring every Hasura relationship by its name).
+This module finds the folders, reads each ``cases.yaml`` and ``metadata.yaml`` and turns the
+metadata into what our gateway reads (an ``include`` list and a ``schema/`` overlay declaring
+every Hasura relationship by its name).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import yaml
 
 SUITE_ENV = "HASURA_CONFORMANCE_DIR"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SUITE = REPO_ROOT.parent / "shared" / "conformance" / "hasura"
+DEFAULT_SUITE = REPO_ROOT / "tests" / "data" / "hasura"
 SOURCE_NAME = "db"
 
 _LTREE = "ltree operators are not built (see docs/hasura-compatibility.md)"

@@ -11,7 +11,6 @@ runs on both and the answers must be equal.
 from __future__ import annotations
 
 import math
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,7 @@ from typing import Any
 import orjson
 import pytest
 import pytest_asyncio
-from fixtures.chinook import datasets_dir
-from servers import unavailable
+from servers import chinook_sqlite
 
 from federation.config import Config, SourceConfig
 from federation.gateway import Gateway
@@ -56,10 +54,7 @@ def _write_schema(folder: Path, text: str) -> Path:
 
 @pytest.fixture(scope="module")
 def sqlite_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    shared = datasets_dir() / "chinook" / "Chinook_Sqlite.sqlite"
-    if not shared.is_file():
-        unavailable(f"the Chinook SQLite file is missing at {shared}; set FEDERATION_DATASETS")
-    return Path(shutil.copy(shared, tmp_path_factory.mktemp("chinook") / shared.name))
+    return chinook_sqlite(tmp_path_factory.mktemp("chinook"))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

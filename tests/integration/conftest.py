@@ -5,14 +5,12 @@ Servers are skipped with the reason when absent (failed under ``CI=true``): ``te
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from fixtures.chinook import datasets_dir
-from servers import unavailable
+from servers import chinook_sqlite
 
 from federation.config import SourceConfig
 
@@ -21,11 +19,8 @@ from .chinook_gateways import Source, start_source
 
 @pytest.fixture(scope="module")
 def sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the Chinook SQLite file (the shared one is never opened for writing)."""
-    shared = datasets_dir() / "chinook" / "Chinook_Sqlite.sqlite"
-    if not shared.is_file():
-        unavailable(f"the Chinook SQLite file is missing at {shared}; set FEDERATION_DATASETS")
-    return Path(shutil.copy(shared, tmp_path_factory.mktemp("chinook") / shared.name))
+    """A private copy of the Chinook SQLite file (the original is never opened for writing)."""
+    return chinook_sqlite(tmp_path_factory.mktemp("chinook"))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")

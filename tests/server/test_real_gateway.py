@@ -5,27 +5,22 @@ Skipped while `Gateway.start` is not implemented.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import orjson
 import pytest
+from servers import chinook_sqlite
 
 from federation.config import Config, SourceConfig
 from federation.server import create_app
 
-CHINOOK = Path(__file__).parents[3] / "shared" / "datasets" / "chinook" / "Chinook_Sqlite.sqlite"
 GQL = "application/graphql-response+json"
 
 
 @pytest.fixture(scope="module")
 async def client(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[httpx.AsyncClient]:
-    if not CHINOOK.exists():
-        pytest.skip(f"{CHINOOK} is missing")
-    copy = tmp_path_factory.mktemp("chinook") / CHINOOK.name  # writable: the schema has mutations
-    shutil.copyfile(CHINOOK, copy)
+    copy = chinook_sqlite(tmp_path_factory.mktemp("chinook"))  # writable: it has mutations
     source = SourceConfig(name="chinook", kind="sqlite", path=str(copy))
     app = create_app(Config(sources=(source,), base_dir=copy.parent))
     try:
