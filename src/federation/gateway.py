@@ -11,7 +11,6 @@ A request is one straight path: document cache (parse + validate) -> plan cache 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -199,7 +198,7 @@ class Gateway:
         variables: dict[str, Any] | None,
     ) -> _Planned:
         key = (
-            hashlib.sha256(query.encode()).hexdigest(),
+            parsed.digest,
             operation.name.value if operation.name else None,
             self.caches.schema_version,
             orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS),
@@ -207,7 +206,7 @@ class Gateway:
         if operation.operation.value == "mutation":  # never kept: it holds the written values
             compiled = self._plan(parsed, operation, self._coerce(operation, variables))
             return _Planned(key, compiled, NOT_CACHEABLE)
-        compiled, policy = self.plans.get(key[0], key[2], parsed, operation, variables)
+        compiled, policy = self.plans.get(key[2], parsed, operation, variables, key[3])
         return _Planned(key, compiled, policy)
 
     def _coerce(

@@ -23,7 +23,6 @@ from federation.planner.plan import Plan, RootField, TypenameField
 from federation.planner.sql.statement import CompiledStatement
 from federation.planner.stitch import IsStitched, MaxDepth, StitchedRoot, stitch_root
 
-_EMPTY = {"many": b"[]", "groups": b"[]"}
 ROWS_AT_MOST_IN_FLIGHT = 2
 """Plain rows encoded here cost this process about 1 ms more per 1,000 rows than the
 database's JSON, and save the database about 1.2 ms (bench run of 2026-12-07): worth it when
@@ -139,7 +138,7 @@ class Executor:
         except (SourceError, QueryError) as error:
             return None, [_source_error(field, error)]
         if text is None:
-            return orjson.Fragment(_EMPTY.get(field.kind, b"null")), []
+            return orjson.Fragment(field.empty_json), []
         return orjson.Fragment(text), []
 
     async def call_source(

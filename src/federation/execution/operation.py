@@ -7,6 +7,7 @@ requests, are coerced for every request.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import sha256
 
 from cachetools import LRUCache
 from graphql import (
@@ -27,6 +28,8 @@ class ParsedDocument:
     document: DocumentNode
     operations: dict[str | None, OperationDefinitionNode]
     fragments: dict[str, FragmentDefinitionNode]
+    digest: str
+    """SHA-256 of the document's text: how plan and response caches name it."""
 
 
 class RequestError(Exception):
@@ -77,7 +80,7 @@ class DocumentCache:
                 operations[definition.name.value if definition.name else None] = definition
             elif isinstance(definition, FragmentDefinitionNode):
                 fragments[definition.name.value] = definition
-        return ParsedDocument(document, operations, fragments)
+        return ParsedDocument(document, operations, fragments, sha256(query.encode()).hexdigest())
 
 
 def select_operation(parsed: ParsedDocument, name: str | None) -> OperationDefinitionNode:

@@ -78,20 +78,23 @@ class PlanCache(Generic[Note]):
 
     def get(
         self,
-        digest: str,
         schema_version: str,
         parsed: ParsedDocument,
         operation: OperationDefinitionNode,
         variables: dict[str, Any] | None,
+        variables_json: bytes,
     ) -> tuple[CompiledPlan, Note]:
-        """The compiled plan for these variables and its note. Raises what ``coerce`` and
-        ``compile`` raise (variable coercion errors, query errors)."""
-        operation_key = (digest, operation.name.value if operation.name else None)
+        """The compiled plan for these variables and its note. ``variables_json`` is the
+        variables as canonical JSON (sorted keys), which the caller has already made. Raises
+        what ``coerce`` and ``compile`` raise (variable coercion errors, query errors)."""
+        operation_key = (parsed.digest, operation.name.value if operation.name else None)
         bound = self.bound.get(operation_key)
         if bound is None:
             bound = self.bound[operation_key] = bound_candidates(operation, parsed.fragments)
         bound_now = {n for n in bound if _bindable((variables or {}).get(n))}
-        cached = self.plans.get(_key(operation_key, schema_version, variables, bound_now))
+        cached = self.plans.get(
+            _key(operation_key, schema_version, variables, bound_now, variables_json)
+        )
         if operation.variable_definitions or variables:
             coerced = self.coerce(operation, variables)
         else:  # nothing to coerce: most documents of GraphiQL and of persisted queries
@@ -102,7 +105,9 @@ class PlanCache(Generic[Note]):
         self.misses += 1
         cached = self._plan(parsed, operation, coerced, bound_now, operation_key)
         kept_for = bound_now if cached.reusable else set()
-        self.plans[_key(operation_key, schema_version, variables, kept_for)] = cached
+        self.plans[_key(operation_key, schema_version, variables, kept_for, variables_json)] = (
+            cached
+        )
         return _instantiate(cached, coerced), cached.note
 
     def _plan(
@@ -140,7 +145,10 @@ def _key(
     schema_version: str,
     variables: dict[str, Any] | None,
     bound: set[str],
+    variables_json: bytes,
 ) -> tuple[Any, ...]:
+    if not bound:  # the variables themselves are the key
+        return (*operation_key, schema_version, variables_json)
     shape = plan_key(variables, bound)
     return (*operation_key, schema_version, orjson.dumps(shape, option=orjson.OPT_SORT_KEYS))
 
@@ -189,13 +197,14 @@ def _instantiate(cached: _Cached[Any], coerced: VariableValues) -> CompiledPlan:
     if cached.rewrite:
         rewritten: CompiledPlan = substitute(cached.compiled, coerced.coerced)
         return rewritten
-    if cached.templates is None or not any(t.slots for t in cached.templates if t is not None):
-        return cached.compiled
+    templates = cached.templates
+    if templates is None or not any(t.fillable for t in templates if t is not None):
+        return cached.compiled  # nothing to fill: the kept plan is used as it is
     values = coerced.coerced
     entries = tuple(
         replace(entry, statement=template.instantiate(values))
         if template is not None and isinstance(entry, CompiledRoot)
         else entry
-        for entry, template in zip(cached.compiled.entries, cached.templates, strict=True)
+        for entry, template in zip(cached.compiled.entries, templates, strict=True)
     )
     return replace(cached.compiled, entries=entries)

@@ -311,9 +311,7 @@ def _marked(value: Any, name: str) -> Any:
 
 
 def _parse(text: str | bytes | None, root: RootField) -> Any:
-    if text is None:
-        return [] if root.kind in ("many", "groups") else None
-    return orjson.loads(text)
+    return orjson.loads(root.empty_json if text is None else text)
 
 
 def _parents(value: Any, path: Sequence[str], at: list[Any]) -> Iterator[tuple[list[Any], Row]]:

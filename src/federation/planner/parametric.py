@@ -177,8 +177,13 @@ class StatementTemplate:
     json_form: StatementTemplate | None = None
     """The template of the statement's JSON form, when it has one."""
 
+    @property
+    def fillable(self) -> bool:
+        """Whether a bound value goes anywhere (else the statement is used as it is)."""
+        return bool(self.slots) or (self.json_form is not None and self.json_form.fillable)
+
     def instantiate(self, values: Mapping[str, Any]) -> CompiledStatement:
-        if not self.slots and self.json_form is None:
+        if not self.fillable:
             return self.statement
         params = list(self.statement.params)
         for index, variable in self.slots:

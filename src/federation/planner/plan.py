@@ -297,6 +297,11 @@ class RootField:
     query: Select | AggregateSelect | GroupSelect
     nullable: bool
 
+    @property
+    def empty_json(self) -> bytes:
+        """The field's value when its statement returns no row."""
+        return b"[]" if self.kind in ("many", "groups") else b"null"
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
